@@ -1,0 +1,24 @@
+/**
+ * @docket/protocol — the wire contract: decision record v1 (schema, types, validation),
+ * strict I-JSON parsing and RFC 8785 canonical JSON, UUIDv7, and the error base.
+ * No runtime dependencies.
+ */
+export { DocketError, ProtocolError, toCheckResult } from './errors.js';
+export type { CheckResult, DocketErrorOptions, Issue } from './errors.js';
+export { canonicalBytes, canonicalize, MAX_JSON_DEPTH, parseStrictJson } from './json/index.js';
+export type { CanonicalizeOptions } from './json/index.js';
+export {
+  assertDecision,
+  checkDecision,
+  DECISION_SCHEMA_V1,
+  DecisionInvalidError,
+  decisionSchemaV1,
+  sampleDecision,
+} from './decision/index.js';
+export type {
+  CheckDecisionResult,
+  DecisionRecord,
+  JsonValue,
+  SampleDecisionOverrides,
+} from './decision/index.js';
+export { createUuidV7, isUuidV7, uuidV7Timestamp } from './uuid/index.js';
