@@ -1,0 +1,2 @@
+export { deriveKey, open, seal } from './aead.js';
+export { pseudonymize } from './pseudonym.js';

@@ -1,0 +1,155 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { canonicalBytes, canonicalize } from '@docket/protocol';
+import { CoreError } from '../errors.js';
+
+/** Entry types: the first field of every leaf, so leaves of different kinds never collide. */
+export const ENTRY_TYPES = {
+  decision: 'docket.decision/v1',
+  event: 'docket.event/v1',
+  tombstone: 'docket.tombstone/v1',
+} as const;
+
+/** One of {@link ENTRY_TYPES}. */
+export type EntryType = (typeof ENTRY_TYPES)[keyof typeof ENTRY_TYPES];
+
+const KNOWN_TYPES = new Set<string>(Object.values(ENTRY_TYPES));
+
+/** Record fields carried in clear in the envelope itself; every other field is committed to. */
+export const ENVELOPE_FIELDS = ['id', 'schema', 'ts', 'producer'] as const;
+
+/**
+ * The leaf of the Merkle tree is the RFC 8785 canonical form of this small envelope. It carries no
+ * personal data: only salted commitments to the content, and a keyed pseudonym of the subject.
+ */
+export interface LeafEnvelope {
+  /** One of {@link ENTRY_TYPES}. */
+  readonly type: string;
+  /** Position in the log; part of the leaf so reordering is detected as such. */
+  readonly index: number;
+  /** Entry id (UUIDv7 for decisions): the idempotency key. */
+  readonly id: string;
+  /** RFC 3339 time the producer gave (decisions) or the ledger assigned (tombstones). */
+  readonly ts: string;
+  readonly producer?: { readonly id: string; readonly seq: number };
+  /** HMAC-SHA-256 pseudonym of the subject (hex). */
+  readonly subject?: string;
+  /** Id of the subject data key that encrypts the content. */
+  readonly kid?: string;
+  /** Field name → base64 SHA-256 salted commitment (see {@link commitField}). */
+  readonly commitments: Readonly<Record<string, string>>;
+}
+
+/** Salt size: 128 bits, enough that low-entropy values (a yes/no) can't be guessed from a commitment. */
+export const SALT_SIZE = 16;
+
+const COMMIT_PREFIX = Buffer.from('docket/commit/v1\n', 'utf8');
+
+/**
+ * Salted commitment to one field: SHA-256("docket/commit/v1\n" ‖ salt ‖ JCS([name, value])).
+ * The name is inside so a value can't be passed off as another field's.
+ *
+ * @example
+ * const c = commitField('outcome', { action: 'approve' }, salt).toString('base64');
+ */
+export function commitField(name: string, value: unknown, salt: Uint8Array): Buffer {
+  return createHash('sha256')
+    .update(COMMIT_PREFIX)
+    .update(salt)
+    .update(canonicalize([name, value]), 'utf8')
+    .digest();
+}
+
+/** Commitments and the salts that open them, for a set of fields. */
+export interface Commitments {
+  readonly commitments: Record<string, string>;
+  readonly salts: Record<string, string>;
+}
+
+/**
+ * Commits to every field of `fields` with a fresh random salt each (one `randomBytes` call).
+ *
+ * @example
+ * const { commitments, salts } = createCommitments({ goal: 'approve loan?' });
+ */
+export function createCommitments(fields: Readonly<Record<string, unknown>>): Commitments {
+  const names = Object.keys(fields);
+  const pool = randomBytes(SALT_SIZE * names.length);
+  const commitments: Record<string, string> = {};
+  const salts: Record<string, string> = {};
+  names.forEach((name, i) => {
+    const salt = pool.subarray(i * SALT_SIZE, (i + 1) * SALT_SIZE);
+    commitments[name] = commitField(name, fields[name], salt).toString('base64');
+    salts[name] = salt.toString('base64');
+  });
+  return { commitments, salts };
+}
+
+/**
+ * Canonical leaf bytes of an envelope (RFC 8785).
+ *
+ * @example
+ * const leafHash = hashLeaf(toLeafBytes(envelope));
+ */
+export function toLeafBytes(envelope: LeafEnvelope): Uint8Array {
+  return canonicalBytes(envelope);
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Checks the shape of a parsed envelope; throws `CoreError` `LEAF_MALFORMED` naming the field.
+ *
+ * @example
+ * const envelope = toLeafEnvelope(JSON.parse(text));
+ */
+export function toLeafEnvelope(value: unknown, where = 'leaf'): LeafEnvelope {
+  const bad = (what: string): never => {
+    throw new CoreError('LEAF_MALFORMED', `leaf envelope: ${what}`, { where });
+  };
+  if (!isRecord(value)) return bad('not a JSON object');
+  const { type, index, id, ts, producer, subject, kid, commitments } = value;
+  if (typeof type !== 'string' || !KNOWN_TYPES.has(type)) bad(`unknown type ${String(type)}`);
+  if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0) bad('bad index');
+  if (typeof id !== 'string' || id === '') bad('bad id');
+  if (typeof ts !== 'string') bad('bad ts');
+  if (subject !== undefined && typeof subject !== 'string') bad('bad subject');
+  if (kid !== undefined && typeof kid !== 'string') bad('bad kid');
+  if (
+    producer !== undefined &&
+    (!isRecord(producer) ||
+      typeof producer['id'] !== 'string' ||
+      typeof producer['seq'] !== 'number')
+  ) {
+    bad('bad producer');
+  }
+  if (!isRecord(commitments) || Object.values(commitments).some((c) => typeof c !== 'string')) {
+    bad('bad commitments');
+  }
+  const known = new Set(['type', 'index', 'id', 'ts', 'producer', 'subject', 'kid', 'commitments']);
+  const extra = Object.keys(value).find((k) => !known.has(k));
+  if (extra !== undefined) bad(`unknown field ${extra}`);
+  return value as unknown as LeafEnvelope;
+}
+
+/**
+ * Parses leaf bytes back into an envelope, requiring that they are exactly its canonical form.
+ *
+ * @example
+ * const envelope = parseLeafEnvelope(leafBytes);
+ */
+export function parseLeafEnvelope(bytes: Uint8Array, where = 'leaf'): LeafEnvelope {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch (cause) {
+    throw new CoreError('LEAF_MALFORMED', 'leaf is not JSON', { where, cause });
+  }
+  const envelope = toLeafEnvelope(value, where);
+  if (!Buffer.from(toLeafBytes(envelope)).equals(bytes)) {
+    throw new CoreError('LEAF_MALFORMED', 'leaf bytes are not in RFC 8785 canonical form', {
+      where,
+    });
+  }
+  return envelope;
+}

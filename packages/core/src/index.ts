@@ -1,0 +1,71 @@
+/**
+ * @docket/core — everything needed to check Docket's evidence, with no storage: RFC 6962 Merkle
+ * hashing and proofs, C2SP signed notes and checkpoints, leaf envelopes and commitments, evidence
+ * bundles, and the content crypto. node:crypto only.
+ */
+export { CoreError } from './errors.js';
+export {
+  consistencyProof,
+  CompactRange,
+  decompInclProof,
+  EMPTY_ROOT,
+  HASH_SIZE,
+  hashChildren,
+  hashLeaf,
+  inclusionProof,
+  MemoryTree,
+  rootAt,
+  rootFromInclusionProof,
+  verifyConsistency,
+  verifyInclusion,
+} from './merkle/index.js';
+export type { NodeReader, TreeNode } from './merkle/index.js';
+export {
+  createNoteSigner,
+  createNoteVerifier,
+  formatCheckpoint,
+  generateSignerKey,
+  keyIdFor,
+  openCheckpoint,
+  openNote,
+  parseCheckpoint,
+  parseNote,
+  SIG_TYPE_ED25519,
+  signCheckpoint,
+  signNote,
+} from './note/index.js';
+export type {
+  Checkpoint,
+  NoteSignature,
+  NoteSigner,
+  NoteVerifier,
+  OpenedNote,
+} from './note/index.js';
+export {
+  commitField,
+  createCommitments,
+  ENTRY_TYPES,
+  ENVELOPE_FIELDS,
+  parseLeafEnvelope,
+  SALT_SIZE,
+  toLeafBytes,
+  toLeafEnvelope,
+} from './envelope/index.js';
+export type { Commitments, EntryType, LeafEnvelope } from './envelope/index.js';
+export {
+  BUNDLE_FORMAT,
+  checkBundle,
+  createBundle,
+  formatTlogProof,
+  parseTlogProof,
+  TLOG_PROOF_HEADER,
+  verifyBundle,
+} from './bundle/index.js';
+export type {
+  BundleCheck,
+  BundleFacts,
+  DisclosedField,
+  EvidenceBundle,
+  TlogProof,
+} from './bundle/index.js';
+export { deriveKey, open, pseudonymize, seal } from './crypto/index.js';
