@@ -1,0 +1,412 @@
+import { statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { StoreError } from '../errors.js';
+import type {
+  CheckpointRow,
+  EntryRow,
+  EntryWithContent,
+  LedgerStore,
+  NodeId,
+  SequencedBatch,
+  SubjectKeyRow,
+  TreeState,
+} from '../ledger-store.js';
+
+const SCHEMA_VERSION = '1';
+
+// Leaf envelopes and contents live in separate tables so a full audit reads only the leaves.
+const DDL = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entries (
+  idx INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  type TEXT NOT NULL,
+  ts TEXT NOT NULL,
+  subject TEXT,
+  producer_id TEXT,
+  producer_seq INTEGER,
+  kid TEXT,
+  leaf BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS entries_subject ON entries(subject) WHERE subject IS NOT NULL;
+CREATE TABLE IF NOT EXISTS contents (idx INTEGER PRIMARY KEY, body BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS nodes (
+  level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS checkpoints (
+  seq INTEGER PRIMARY KEY, size INTEGER NOT NULL, root BLOB NOT NULL, note TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS subject_keys (
+  kid TEXT PRIMARY KEY, subject TEXT NOT NULL, wrapped BLOB, created_at TEXT NOT NULL,
+  erased_at TEXT
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS subject_keys_subject ON subject_keys(subject);
+`;
+
+interface RawEntry {
+  idx: number;
+  id: string;
+  type: string;
+  ts: string;
+  subject: string | null;
+  producer_id: string | null;
+  producer_seq: number | null;
+  kid: string | null;
+  leaf: Buffer;
+  body?: Buffer | null;
+}
+
+interface RawCheckpoint {
+  seq: number;
+  size: number;
+  root: Buffer;
+  note: string;
+  created_at: string;
+}
+
+interface RawKey {
+  kid: string;
+  subject: string;
+  wrapped: Buffer | null;
+  created_at: string;
+  erased_at: string | null;
+}
+
+const toEntry = (r: RawEntry): EntryWithContent => ({
+  index: r.idx,
+  id: r.id,
+  type: r.type,
+  ts: r.ts,
+  subject: r.subject,
+  producerId: r.producer_id,
+  producerSeq: r.producer_seq,
+  kid: r.kid,
+  leaf: r.leaf,
+  content: r.body ?? null,
+});
+
+const toCheckpoint = (r: RawCheckpoint): CheckpointRow => ({
+  seq: r.seq,
+  size: r.size,
+  root: r.root,
+  note: r.note,
+  createdAt: r.created_at,
+});
+
+const toKey = (r: RawKey): SubjectKeyRow => ({
+  subject: r.subject,
+  kid: r.kid,
+  wrapped: r.wrapped,
+  createdAt: r.created_at,
+  erasedAt: r.erased_at,
+});
+
+/** Long scans give way between batches, so a server stays responsive during an audit. */
+const yieldToEventLoop = (): Promise<void> =>
+  new Promise((resolve) => {
+    setImmediate(resolve);
+  });
+
+/** Options of {@link openSqliteStore}. */
+export interface SqliteStoreOptions {
+  /** Open read-only (audits, `docket log`): never creates or changes the file. */
+  readonly readonly?: boolean;
+}
+
+/**
+ * Opens (creating if needed) a SQLite ledger store: WAL journal, `synchronous=FULL` so a commit is
+ * on disk when it returns, and `secure_delete` so an erased key's bytes are overwritten.
+ *
+ * @example
+ * const store = openSqliteStore('.docket/ledger.db');
+ */
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): LedgerStore {
+  let db: Database.Database;
+  try {
+    db = new Database(path, {
+      readonly: options.readonly === true,
+      fileMustExist: options.readonly === true,
+    });
+    if (options.readonly !== true) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('secure_delete = ON');
+      db.exec(DDL);
+      const version = db
+        .prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema_version'")
+        .get();
+      if (version === undefined) {
+        db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(
+          SCHEMA_VERSION,
+        );
+      } else if (version.value !== SCHEMA_VERSION) {
+        throw new StoreError(
+          'STORE_SCHEMA_UNSUPPORTED',
+          `database schema ${version.value} is not supported (expected ${SCHEMA_VERSION})`,
+          { where: path },
+        );
+      }
+    }
+    db.pragma('busy_timeout = 5000');
+  } catch (cause) {
+    if (cause instanceof StoreError) throw cause;
+    throw new StoreError(
+      'STORE_OPEN_FAILED',
+      `cannot open SQLite database: ${(cause as Error).message}`,
+      { where: path, cause },
+    );
+  }
+  return new SqliteStore(db, path);
+}
+
+class SqliteStore implements LedgerStore {
+  readonly kind = 'sqlite';
+  readonly #db: Database.Database;
+  readonly #path: string;
+  readonly #stmt;
+
+  constructor(db: Database.Database, path: string) {
+    this.#db = db;
+    this.#path = path;
+    const entryCols =
+      'e.idx, e.id, e.type, e.ts, e.subject, e.producer_id, e.producer_seq, e.kid, e.leaf';
+    this.#stmt = {
+      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+      getEntry: db.prepare<[number], RawEntry>(
+        `SELECT ${entryCols}, c.body FROM entries e LEFT JOIN contents c ON c.idx = e.idx WHERE e.idx = ?`,
+      ),
+      getEntryById: db.prepare<[string], RawEntry>(
+        `SELECT ${entryCols}, c.body FROM entries e LEFT JOIN contents c ON c.idx = e.idx WHERE e.id = ?`,
+      ),
+      findIndex: db.prepare<[string], { idx: number }>('SELECT idx FROM entries WHERE id = ?'),
+      getNode: db.prepare<[number, number], { hash: Buffer }>(
+        'SELECT hash FROM nodes WHERE level = ? AND idx = ?',
+      ),
+      latestCheckpoint: db.prepare<[], RawCheckpoint>(
+        'SELECT * FROM checkpoints ORDER BY seq DESC LIMIT 1',
+      ),
+      checkpointsFrom: db.prepare<[number, number], RawCheckpoint>(
+        'SELECT * FROM checkpoints WHERE seq > ? ORDER BY seq LIMIT ?',
+      ),
+      entriesFrom: db.prepare<[number, number], RawEntry>(
+        `SELECT ${entryCols} FROM entries e WHERE e.idx >= ? ORDER BY e.idx LIMIT ?`,
+      ),
+      entriesWithContentFrom: db.prepare<[number, number], RawEntry>(
+        `SELECT ${entryCols}, c.body FROM entries e LEFT JOIN contents c ON c.idx = e.idx WHERE e.idx >= ? ORDER BY e.idx LIMIT ?`,
+      ),
+      count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM entries'),
+      bySubject: db.prepare<[string], RawEntry>(
+        `SELECT ${entryCols} FROM entries e WHERE e.subject = ? ORDER BY e.idx`,
+      ),
+      activeKey: db.prepare<[string], RawKey>(
+        'SELECT * FROM subject_keys WHERE subject = ? AND wrapped IS NOT NULL ORDER BY created_at DESC LIMIT 1',
+      ),
+      keyByKid: db.prepare<[string], RawKey>('SELECT * FROM subject_keys WHERE kid = ?'),
+      eraseKeys: db.prepare<[string, string]>(
+        'UPDATE subject_keys SET wrapped = NULL, erased_at = ? WHERE subject = ? AND wrapped IS NOT NULL',
+      ),
+      insertEntry: db.prepare(
+        'INSERT INTO entries (idx, id, type, ts, subject, producer_id, producer_seq, kid, leaf) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      insertContent: db.prepare('INSERT INTO contents (idx, body) VALUES (?, ?)'),
+      insertNode: db.prepare('INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)'),
+      insertKey: db.prepare(
+        'INSERT INTO subject_keys (kid, subject, wrapped, created_at, erased_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      insertCheckpoint: db.prepare(
+        'INSERT INTO checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?)',
+      ),
+      setMeta: db.prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
+    };
+  }
+
+  #run<T>(what: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (cause) {
+      if (cause instanceof StoreError) throw cause;
+      throw new StoreError('STORE_IO', `${what}: ${(cause as Error).message}`, {
+        where: this.#path,
+        cause,
+      });
+    }
+  }
+
+  getMeta(key: string): Promise<string | undefined> {
+    return Promise.resolve(this.#run('read meta', () => this.#stmt.getMeta.get(key)?.value));
+  }
+
+  setMeta(key: string, value: string): Promise<void> {
+    this.#run('write meta', () => this.#stmt.setMeta.run(key, value));
+    return Promise.resolve();
+  }
+
+  treeState(): Promise<TreeState> {
+    const size = Number(this.#stmt.getMeta.get('tree_size')?.value ?? '0');
+    const edgeText = this.#stmt.getMeta.get('tree_edge')?.value ?? '';
+    const edge = edgeText === '' ? [] : edgeText.split(',').map((h) => Buffer.from(h, 'base64'));
+    return Promise.resolve({ size, edge });
+  }
+
+  appendBatch(batch: SequencedBatch): Promise<void> {
+    const s = this.#stmt;
+    const write = this.#db.transaction(() => {
+      for (const k of batch.subjectKeys) {
+        s.insertKey.run(k.kid, k.subject, k.wrapped, k.createdAt, k.erasedAt);
+      }
+      for (const e of batch.entries) {
+        s.insertEntry.run(
+          e.index,
+          e.id,
+          e.type,
+          e.ts,
+          e.subject,
+          e.producerId,
+          e.producerSeq,
+          e.kid,
+          e.leaf,
+        );
+        if (e.content !== null) s.insertContent.run(e.index, e.content);
+      }
+      for (const n of batch.nodes) s.insertNode.run(n.level, n.index, n.hash);
+      const c = batch.checkpoint;
+      s.insertCheckpoint.run(c.size, c.root, c.note, c.createdAt);
+      s.setMeta.run('tree_size', String(batch.tree.size));
+      s.setMeta.run(
+        'tree_edge',
+        batch.tree.edge.map((h) => Buffer.from(h).toString('base64')).join(','),
+      );
+    });
+    this.#run('append batch', () => {
+      write.immediate();
+    });
+    return Promise.resolve();
+  }
+
+  findIndexes(ids: readonly string[]): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    this.#run('find ids', () => {
+      for (const id of ids) {
+        const row = this.#stmt.findIndex.get(id);
+        if (row !== undefined) found.set(id, row.idx);
+      }
+    });
+    return Promise.resolve(found);
+  }
+
+  getEntry(index: number): Promise<EntryWithContent | undefined> {
+    const row = this.#run('read entry', () => this.#stmt.getEntry.get(index));
+    return Promise.resolve(row === undefined ? undefined : toEntry(row));
+  }
+
+  getEntryById(id: string): Promise<EntryWithContent | undefined> {
+    const row = this.#run('read entry', () => this.#stmt.getEntryById.get(id));
+    return Promise.resolve(row === undefined ? undefined : toEntry(row));
+  }
+
+  getNodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
+    return Promise.resolve(
+      this.#run('read nodes', () =>
+        ids.map(({ level, index }) => {
+          const row = this.#stmt.getNode.get(level, index);
+          if (row === undefined) {
+            throw new StoreError('STORE_NODE_MISSING', `tree node ${level}/${index} is missing`, {
+              where: this.#path,
+            });
+          }
+          return row.hash;
+        }),
+      ),
+    );
+  }
+
+  latestCheckpoint(): Promise<CheckpointRow | undefined> {
+    const row = this.#run('read checkpoint', () => this.#stmt.latestCheckpoint.get());
+    return Promise.resolve(row === undefined ? undefined : toCheckpoint(row));
+  }
+
+  async *scanCheckpoints(batchSize = 1000): AsyncIterable<CheckpointRow[]> {
+    let after = 0;
+    for (;;) {
+      const rows = this.#run('scan checkpoints', () =>
+        this.#stmt.checkpointsFrom.all(after, batchSize),
+      );
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1]!.seq;
+      yield rows.map(toCheckpoint);
+      await yieldToEventLoop();
+    }
+  }
+
+  async *scanEntries(
+    options: { from?: number; batchSize?: number; withContent?: boolean } = {},
+  ): AsyncIterable<EntryWithContent[]> {
+    const stmt =
+      options.withContent === true ? this.#stmt.entriesWithContentFrom : this.#stmt.entriesFrom;
+    const batchSize = options.batchSize ?? 10_000;
+    let from = options.from ?? 0;
+    for (;;) {
+      const rows = this.#run('scan entries', () => stmt.all(from, batchSize));
+      if (rows.length === 0) return;
+      from = rows[rows.length - 1]!.idx + 1;
+      yield rows.map(toEntry);
+      await yieldToEventLoop();
+    }
+  }
+
+  countEntries(): Promise<number> {
+    return Promise.resolve(this.#run('count entries', () => this.#stmt.count.get()?.n ?? 0));
+  }
+
+  entriesBySubject(subject: string): Promise<EntryRow[]> {
+    return Promise.resolve(
+      this.#run('read by subject', () => this.#stmt.bySubject.all(subject).map(toEntry)),
+    );
+  }
+
+  getActiveSubjectKey(subject: string): Promise<SubjectKeyRow | undefined> {
+    const row = this.#run('read subject key', () => this.#stmt.activeKey.get(subject));
+    return Promise.resolve(row === undefined ? undefined : toKey(row));
+  }
+
+  getSubjectKeys(kids: readonly string[]): Promise<Map<string, SubjectKeyRow>> {
+    const found = new Map<string, SubjectKeyRow>();
+    this.#run('read subject keys', () => {
+      for (const kid of kids) {
+        const row = this.#stmt.keyByKid.get(kid);
+        if (row !== undefined) found.set(kid, toKey(row));
+      }
+    });
+    return Promise.resolve(found);
+  }
+
+  eraseSubjectKeys(subject: string, erasedAt: string): Promise<number> {
+    const changes = this.#run('erase subject keys', () => {
+      const n = this.#stmt.eraseKeys.run(erasedAt, subject).changes;
+      // Move the overwritten pages out of the WAL into the main file, where secure_delete zeroed them.
+      this.#db.pragma('wal_checkpoint(TRUNCATE)');
+      return n;
+    });
+    return Promise.resolve(changes);
+  }
+
+  sizeOnDisk(): Promise<number> {
+    let total = 0;
+    for (const suffix of ['', '-wal', '-shm']) {
+      try {
+        total += statSync(this.#path + suffix).size;
+      } catch {
+        // absent file: nothing to count
+      }
+    }
+    return Promise.resolve(total);
+  }
+
+  close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+    return Promise.resolve();
+  }
+}
