@@ -1,0 +1,24 @@
+/**
+ * @docket/ledger — the ledger service over a store: the sequencer (pool → flush → one signed
+ * checkpoint), the key ring (pseudonyms, subject data keys), erasure, receipts, evidence export and
+ * the full audit.
+ */
+export { auditDataDir } from './audit.js';
+export { describeLog } from './describe.js';
+export type { AuditOptions, AuditReport } from './audit.js';
+export { CheckpointSigner } from './checkpoint-signer.js';
+export {
+  dataDirPaths,
+  generateLogKey,
+  readLogKey,
+  readLogVkey,
+  readMasterKey,
+} from './data-dir.js';
+export type { DataDirPaths } from './data-dir.js';
+export { LedgerError } from './errors.js';
+export { KeyRing } from './keyring.js';
+export { Ledger, openLedger } from './ledger.js';
+export type { AppendResult, EraseResult, LogInfo, ReadEntry, Receipt } from './ledger.js';
+export { resolveLedgerOptions } from './options.js';
+export { proveConsistency, proveInclusion, storeRootAt } from './store-proofs.js';
+export type { LedgerOptions, ResolvedLedgerOptions } from './options.js';

@@ -1,0 +1,672 @@
+import { existsSync, readFileSync } from 'node:fs';
+import {
+  CompactRange,
+  createBundle,
+  createCommitments,
+  createNoteSigner,
+  createNoteVerifier,
+  ENTRY_TYPES,
+  hashLeaf,
+  open,
+  openCheckpoint,
+  parseLeafEnvelope,
+  seal,
+  toLeafBytes,
+} from '@docket/core';
+import type {
+  Checkpoint,
+  DisclosedField,
+  EvidenceBundle,
+  LeafEnvelope,
+  NoteSigner,
+  NoteVerifier,
+} from '@docket/core';
+import { assertDecision, createUuidV7 } from '@docket/protocol';
+import type { DecisionRecord, JsonValue } from '@docket/protocol';
+import { openSqliteStore } from '@docket/store';
+import type { EntryWithContent, LedgerStore, SubjectKeyRow } from '@docket/store';
+import { CheckpointSigner } from './checkpoint-signer.js';
+import {
+  dataDirPaths,
+  generateLogKey,
+  generateMasterKey,
+  readLogKey,
+  readMasterKey,
+  writeFileDurable,
+} from './data-dir.js';
+import type { DataDirPaths } from './data-dir.js';
+import { LedgerError } from './errors.js';
+import { KeyRing } from './keyring.js';
+import type { DataKey } from './keyring.js';
+import { resolveLedgerOptions } from './options.js';
+import type { LedgerOptions, ResolvedLedgerOptions } from './options.js';
+import { nodeKey, proveConsistency, proveInclusion, storeRootAt } from './store-proofs.js';
+
+/** What happened to one appended decision. */
+export interface AppendResult {
+  readonly status: 'accepted' | 'duplicate';
+  readonly id: string;
+  /** Leaf index in the log (for a duplicate: the original's). */
+  readonly index: number;
+}
+
+/** Proof that a decision is in the log: index, inclusion proof and the signed checkpoint. */
+export interface Receipt {
+  readonly id: string;
+  readonly index: number;
+  readonly treeSize: number;
+  /** Base64 RFC 6962 leaf hash. */
+  readonly leafHash: string;
+  /** Base64 inclusion proof hashes, leaf sibling first. */
+  readonly proof: string[];
+  /** The C2SP signed checkpoint the proof leads to. */
+  readonly checkpoint: string;
+}
+
+/** One entry read back: its envelope and, unless erased, its fields. */
+export interface ReadEntry {
+  readonly index: number;
+  readonly envelope: LeafEnvelope;
+  /** Committed fields (null when the subject's key was erased). */
+  readonly fields: Record<string, JsonValue> | null;
+  readonly salts: Record<string, string> | null;
+  readonly erased: boolean;
+}
+
+/** Result of {@link Ledger.erase}. */
+export interface EraseResult {
+  readonly subject: string;
+  readonly keysDestroyed: number;
+  readonly decisions: number;
+  /** The tombstone appended, or null when the subject was already erased. */
+  readonly tombstone: { id: string; index: number } | null;
+}
+
+/** Facts about the log, for `docket log`. */
+export interface LogInfo {
+  readonly origin: string;
+  readonly vkey: string;
+  readonly size: number;
+  readonly checkpoint: string;
+  readonly dataDir: string;
+  readonly bytesOnDisk: number;
+}
+
+/** Content stored beside a leaf: the committed fields and their salts. */
+interface StoredContent {
+  readonly fields: Record<string, JsonValue>;
+  readonly salts: Record<string, string>;
+}
+
+interface PoolItem {
+  readonly type: string;
+  readonly id: string;
+  readonly ts: string;
+  readonly producer: { id: string; seq: number } | undefined;
+  readonly subject: string | undefined;
+  readonly kid: string | undefined;
+  readonly commitments: Record<string, string>;
+  readonly content: Buffer;
+  readonly resolve: (index: number) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Opens (creating when asked) a ledger in a data directory: loads its keys, checks that the store
+ * is not behind or forked from its last signed checkpoint, and starts the sequencer.
+ *
+ * @example
+ * const ledger = await openLedger({ dataDir: '.docket' });
+ * const { index } = await ledger.append(sampleDecision());
+ * await ledger.close();
+ */
+export async function openLedger(options: LedgerOptions): Promise<Ledger> {
+  const resolved = resolveLedgerOptions(options);
+  const paths = dataDirPaths(resolved.dataDir);
+  const fresh = !existsSync(paths.db);
+  if (fresh) {
+    if (!resolved.create) {
+      throw new LedgerError('LEDGER_NOT_FOUND', `no ledger in ${paths.dir}`, { where: paths.dir });
+    }
+    if (!existsSync(paths.logKey) && process.env['DOCKET_LOG_KEY'] === undefined) {
+      generateLogKey(paths.dir, resolved.origin);
+    }
+    if (!existsSync(paths.masterKey) && process.env['DOCKET_MASTER_KEY'] === undefined) {
+      generateMasterKey(paths.dir);
+    }
+  }
+  const signer = createNoteSigner(readLogKey(paths.dir));
+  const ring = new KeyRing(readMasterKey(paths.dir));
+  const store = openSqliteStore(paths.db);
+  try {
+    const ledger = new Ledger(resolved, paths, store, signer, ring);
+    await ledger.start();
+    return ledger;
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+/**
+ * The ledger service: admits decisions into a pool, and a single sequencer flushes the pool
+ * (every `flushIntervalMs` or `flushMaxEntries`), assigning indices, extending the Merkle tree,
+ * signing one checkpoint and committing it all durably before anyone is told "accepted".
+ */
+export class Ledger {
+  readonly origin: string;
+  readonly vkey: string;
+  readonly #options: ResolvedLedgerOptions;
+  readonly #paths: DataDirPaths;
+  readonly #store: LedgerStore;
+  readonly #noteSigner: NoteSigner;
+  readonly #verifier: NoteVerifier;
+  readonly #ring: KeyRing;
+  #signer!: CheckpointSigner;
+  #range = new CompactRange();
+  #pool: PoolItem[] = [];
+  /** Ids admitted but not yet durable → their index (and whether this admission was the first). */
+  readonly #pending = new Map<string, Promise<{ index: number; fresh: boolean }>>();
+  readonly #dataKeys = new Map<string, Promise<DataKey>>();
+  /** Data keys created but not yet written: they go into the batch of their first entry. */
+  readonly #unpersistedKeys = new Map<string, SubjectKeyRow>();
+  readonly #subjectLocks = new Map<string, Promise<unknown>>();
+  #timer: NodeJS.Timeout | undefined;
+  #chain: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  /** @internal use {@link openLedger}. */
+  constructor(
+    options: ResolvedLedgerOptions,
+    paths: DataDirPaths,
+    store: LedgerStore,
+    signer: NoteSigner,
+    ring: KeyRing,
+  ) {
+    this.#options = options;
+    this.#paths = paths;
+    this.#store = store;
+    this.#noteSigner = signer;
+    this.#verifier = createNoteVerifier(signer.vkey);
+    this.#ring = ring;
+    this.origin = signer.name;
+    this.vkey = signer.vkey;
+  }
+
+  /** @internal Loads state, checks it against the last checkpoint, signs the first one if new. */
+  async start(): Promise<void> {
+    const store = this.#store;
+    const origin = await store.getMeta('origin');
+    if (origin === undefined) {
+      await store.setMeta('origin', this.origin);
+      await store.setMeta('vkey', this.vkey);
+    } else if (origin !== this.origin) {
+      throw new LedgerError(
+        'LOG_KEY_MISMATCH',
+        `the log key is for "${this.origin}" but this store holds log "${origin}"`,
+        { where: this.#paths.logKey },
+      );
+    }
+    const tree = await store.treeState();
+    this.#range = new CompactRange(tree.size, tree.edge);
+    const latest = await store.latestCheckpoint();
+    let last: Checkpoint | undefined;
+    if (latest !== undefined) {
+      last = openCheckpoint(latest.note, this.#verifier).checkpoint;
+      if (last.size !== tree.size || !Buffer.from(last.root).equals(this.#range.root())) {
+        throw new LedgerError(
+          'STORE_CORRUPT',
+          `the stored tree (size ${tree.size}) does not match the latest checkpoint (size ${last.size}); run \`docket verify\``,
+          { where: this.#paths.db },
+        );
+      }
+    }
+    this.#signer = new CheckpointSigner(this.#noteSigner, this.origin, last);
+    await this.#checkAgainstStateFile(last);
+    if (latest === undefined) await this.#flushOnce(true);
+  }
+
+  /**
+   * Refuses to start when the store is behind, or forked from, the last checkpoint this log
+   * published (the `checkpoint` file written after every durable flush).
+   */
+  async #checkAgainstStateFile(last: Checkpoint | undefined): Promise<void> {
+    if (!existsSync(this.#paths.checkpoint)) return;
+    const published = openCheckpoint(
+      readFileSync(this.#paths.checkpoint, 'utf8'),
+      this.#verifier,
+    ).checkpoint;
+    const size = last?.size ?? 0;
+    if (published.size > size) {
+      throw new LedgerError(
+        'STORE_BEHIND_CHECKPOINT',
+        `the store holds ${size} entries but this log already published a checkpoint of size ${published.size}; refusing to start (restore the store, never re-sign)`,
+        { where: this.#paths.db },
+      );
+    }
+    if (published.size > 0) {
+      const root = await storeRootAt(this.#store, published.size);
+      if (!root.equals(published.root)) {
+        throw new LedgerError(
+          'STORE_FORKED',
+          `the store's tree at size ${published.size} differs from the published checkpoint; refusing to start`,
+          { where: this.#paths.db },
+        );
+      }
+    }
+    if (last !== undefined && published.size < last.size) {
+      writeFileDurable(this.#paths.checkpoint, (await this.#store.latestCheckpoint())!.note);
+    }
+  }
+
+  /** Number of entries in the log (sequenced and durable). */
+  get size(): number {
+    return this.#range.size;
+  }
+
+  /**
+   * Appends one decision record. Resolves once it is durable in the log (or was already there);
+   * rejects with `DecisionInvalidError` (all schema problems) for an invalid record.
+   *
+   * @example
+   * const { status, index } = await ledger.append(record);
+   */
+  async append(record: unknown): Promise<AppendResult> {
+    // Everything up to the first await runs synchronously, so a second append of the same id
+    // always finds the first one in #pending.
+    if (this.#closed) throw new LedgerError('LEDGER_CLOSED', 'the ledger is closed');
+    assertDecision(record);
+    const id = record.id;
+    const pending = this.#pending.get(id);
+    if (pending !== undefined) return { status: 'duplicate', id, index: (await pending).index };
+    const admitted = this.#admitDecision(record);
+    this.#pending.set(id, admitted);
+    try {
+      const { index, fresh } = await admitted;
+      return { status: fresh ? 'accepted' : 'duplicate', id, index };
+    } finally {
+      this.#pending.delete(id);
+    }
+  }
+
+  async #admitDecision(record: DecisionRecord): Promise<{ index: number; fresh: boolean }> {
+    const existing = (await this.#store.findIndexes([record.id])).get(record.id);
+    if (existing !== undefined) return { index: existing, fresh: false };
+    const { id, ts, producer, schema: _schema, ...fields } = record;
+    let subject: string | undefined;
+    let key: DataKey | undefined;
+    if (record.subject !== undefined) {
+      subject = this.#ring.pseudonymize(record.subject.id);
+      key = await this.#dataKey(subject);
+    }
+    const index = await this.#enqueue({
+      type: ENTRY_TYPES.decision,
+      id,
+      ts,
+      producer: producer === undefined ? undefined : { id: producer.id, seq: producer.seq },
+      subject,
+      key,
+      fields,
+    });
+    return { index, fresh: true };
+  }
+
+  #enqueue(entry: {
+    type: string;
+    id: string;
+    ts: string;
+    producer: { id: string; seq: number } | undefined;
+    subject: string | undefined;
+    key: DataKey | undefined;
+    fields: Record<string, JsonValue>;
+  }): Promise<number> {
+    const { commitments, salts } = createCommitments(entry.fields);
+    const plain = Buffer.from(
+      JSON.stringify({ fields: entry.fields, salts } satisfies StoredContent),
+      'utf8',
+    );
+    // Salts are encrypted with the content: once the key is gone, no commitment can be opened.
+    const content =
+      entry.key === undefined ? plain : seal(entry.key.key, plain, Buffer.from(entry.id, 'utf8'));
+    return new Promise<number>((resolve, reject) => {
+      this.#pool.push({
+        type: entry.type,
+        id: entry.id,
+        ts: entry.ts,
+        producer: entry.producer,
+        subject: entry.subject,
+        kid: entry.key?.kid,
+        commitments,
+        content,
+        resolve,
+        reject,
+      });
+      if (this.#pool.length >= this.#options.flushMaxEntries) {
+        void this.flush().catch(() => undefined);
+      } else {
+        this.#timer ??= setTimeout(() => {
+          void this.flush().catch(() => undefined);
+        }, this.#options.flushIntervalMs);
+      }
+    });
+  }
+
+  /** The subject's current data key, created on first use; waits while the subject is being erased. */
+  async #dataKey(subject: string): Promise<DataKey> {
+    await this.#subjectLocks.get(subject);
+    let key = this.#dataKeys.get(subject);
+    if (key === undefined) {
+      key = (async () => {
+        const row = await this.#store.getActiveSubjectKey(subject);
+        const existing = row === undefined ? null : this.#ring.unwrap(row);
+        if (existing !== null) return existing;
+        const created = this.#ring.createDataKey(subject, new Date().toISOString());
+        this.#unpersistedKeys.set(created.key.kid, created.row);
+        return created.key;
+      })();
+      this.#dataKeys.set(subject, key);
+      key.catch(() => this.#dataKeys.delete(subject));
+    }
+    return key;
+  }
+
+  /**
+   * Sequences everything admitted so far and waits until it is durable. Flushes run one at a
+   * time; a failed flush rejects its entries (nothing of it was acknowledged) and the log goes on.
+   *
+   * @example
+   * await ledger.flush();
+   */
+  flush(): Promise<void> {
+    const run = this.#chain.then(() => this.#flushOnce(false));
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+
+  async #flushOnce(allowEmpty: boolean): Promise<void> {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    const items = this.#pool;
+    if (items.length === 0 && !allowEmpty) return;
+    this.#pool = [];
+    const range = new CompactRange(this.#range.size, this.#range.edge);
+    const overlay = new Map<string, Uint8Array>();
+    const nodes = [];
+    const entries: EntryWithContent[] = [];
+    const subjectKeys: SubjectKeyRow[] = [];
+    for (const item of items) {
+      const envelope: LeafEnvelope = {
+        type: item.type,
+        index: range.size,
+        id: item.id,
+        ts: item.ts,
+        ...(item.producer === undefined ? {} : { producer: item.producer }),
+        ...(item.subject === undefined ? {} : { subject: item.subject }),
+        ...(item.kid === undefined ? {} : { kid: item.kid }),
+        commitments: item.commitments,
+      };
+      const leaf = toLeafBytes(envelope);
+      for (const node of range.append(hashLeaf(leaf))) {
+        nodes.push(node);
+        overlay.set(nodeKey(node.level, node.index), node.hash);
+      }
+      entries.push({
+        index: envelope.index,
+        id: item.id,
+        type: item.type,
+        ts: item.ts,
+        subject: item.subject ?? null,
+        producerId: item.producer?.id ?? null,
+        producerSeq: item.producer?.seq ?? null,
+        kid: item.kid ?? null,
+        leaf,
+        content: item.content,
+      });
+      const newKey = item.kid === undefined ? undefined : this.#unpersistedKeys.get(item.kid);
+      if (newKey !== undefined) {
+        subjectKeys.push(newKey);
+        this.#unpersistedKeys.delete(newKey.kid);
+      }
+    }
+    try {
+      const checkpoint: Checkpoint = {
+        origin: this.origin,
+        size: range.size,
+        root: range.root(),
+        extensions: [],
+      };
+      const last = this.#signer.last;
+      const proof =
+        last !== undefined && last.size > 0 && range.size > last.size
+          ? await proveConsistency(this.#store, last.size, range.size, overlay)
+          : [];
+      const note = this.#signer.sign(checkpoint, proof);
+      await this.#store.appendBatch({
+        entries,
+        nodes,
+        subjectKeys,
+        checkpoint: {
+          size: checkpoint.size,
+          root: checkpoint.root,
+          note,
+          createdAt: new Date().toISOString(),
+        },
+        tree: { size: range.size, edge: range.edge },
+      });
+      this.#signer.commit(checkpoint);
+      this.#range = range;
+      writeFileDurable(this.#paths.checkpoint, note);
+    } catch (err) {
+      for (const row of subjectKeys) this.#unpersistedKeys.set(row.kid, row);
+      for (const item of items) item.reject(err);
+      throw err;
+    }
+    entries.forEach((e, i) => {
+      items[i]!.resolve(e.index);
+    });
+  }
+
+  /**
+   * A receipt for a decision: its index, an inclusion proof and the latest signed checkpoint.
+   * Waits for the decision to be sequenced if it is still in the pool.
+   *
+   * @example
+   * const receipt = await ledger.receipt(id);
+   */
+  async receipt(id: string): Promise<Receipt> {
+    await this.#pending.get(id);
+    const entry = await this.#requireEntry(id);
+    const latest = (await this.#store.latestCheckpoint())!;
+    const proof = await proveInclusion(this.#store, entry.index, latest.size);
+    return {
+      id,
+      index: entry.index,
+      treeSize: latest.size,
+      leafHash: hashLeaf(entry.leaf).toString('base64'),
+      proof: proof.map((h) => h.toString('base64')),
+      checkpoint: latest.note,
+    };
+  }
+
+  async #requireEntry(id: string): Promise<EntryWithContent> {
+    const entry = await this.#store.getEntryById(id);
+    if (entry === undefined) {
+      throw new LedgerError('DECISION_NOT_FOUND', `no entry with id ${id} in this log`, {
+        where: id,
+      });
+    }
+    return entry;
+  }
+
+  /**
+   * Reads an entry back: the envelope, and the fields unless the subject was erased.
+   *
+   * @example
+   * const { fields, erased } = await ledger.read(id);
+   */
+  async read(id: string): Promise<ReadEntry> {
+    await this.#pending.get(id);
+    return this.#open(await this.#requireEntry(id));
+  }
+
+  async #open(entry: EntryWithContent): Promise<ReadEntry> {
+    const envelope = parseLeafEnvelope(entry.leaf, `leaf ${entry.index}`);
+    let bytes = entry.content;
+    if (bytes !== null && entry.kid !== null) {
+      const row = (await this.#store.getSubjectKeys([entry.kid])).get(entry.kid);
+      const key = row === undefined ? null : this.#ring.unwrap(row);
+      bytes = key === null ? null : open(key.key, bytes, Buffer.from(entry.id, 'utf8'));
+    }
+    if (bytes === null)
+      return { index: entry.index, envelope, fields: null, salts: null, erased: true };
+    const content = JSON.parse(Buffer.from(bytes).toString('utf8')) as StoredContent;
+    return {
+      index: entry.index,
+      envelope,
+      fields: content.fields,
+      salts: content.salts,
+      erased: false,
+    };
+  }
+
+  /**
+   * An evidence bundle for one entry, disclosing the named fields (none by default) with their
+   * salts. Throws `FIELD_UNKNOWN` for a field the entry doesn't commit to.
+   *
+   * @example
+   * const bundle = await ledger.exportBundle(id, ['outcome', 'reasoning']);
+   */
+  async exportBundle(id: string, disclose: readonly string[] = []): Promise<EvidenceBundle> {
+    const entry = await this.read(id);
+    const known = Object.keys(entry.envelope.commitments);
+    const disclosed: Record<string, DisclosedField> = {};
+    for (const name of disclose) {
+      if (!known.includes(name)) {
+        throw new LedgerError(
+          'FIELD_UNKNOWN',
+          `entry ${id} has no field "${name}"; it has: ${known.join(', ')}`,
+          { where: '--disclose' },
+        );
+      }
+      if (entry.fields === null || entry.salts === null) {
+        throw new LedgerError(
+          'CONTENT_ERASED',
+          `entry ${id} was erased: its fields can no longer be disclosed`,
+          { where: '--disclose' },
+        );
+      }
+      disclosed[name] = { value: entry.fields[name] ?? null, salt: entry.salts[name] ?? '' };
+    }
+    const receipt = await this.receipt(id);
+    return createBundle({
+      origin: this.origin,
+      vkey: this.vkey,
+      envelope: entry.envelope,
+      disclosed,
+      erased: entry.erased,
+      index: receipt.index,
+      hashes: receipt.proof.map((h) => Buffer.from(h, 'base64')),
+      checkpoint: receipt.checkpoint,
+    });
+  }
+
+  /**
+   * Erases a subject (GDPR Art. 17): destroys every data key of the subject, then appends a
+   * tombstone. Their content becomes unreadable; every leaf, proof and checkpoint still verifies.
+   *
+   * @example
+   * await ledger.erase('cust-42', 'data subject request #1234');
+   */
+  async erase(subjectId: string, reason: string): Promise<EraseResult> {
+    if (reason.trim() === '')
+      throw new LedgerError('REASON_REQUIRED', 'an erasure needs a reason', { where: '--reason' });
+    const pseudonym = this.#ring.pseudonymize(subjectId);
+    const work = (async () => {
+      await this.flush();
+      const decisions = (await this.#store.entriesBySubject(pseudonym)).filter(
+        (e) => e.type === ENTRY_TYPES.decision,
+      );
+      if (decisions.length === 0) {
+        throw new LedgerError(
+          'SUBJECT_NOT_FOUND',
+          `no decisions about subject "${subjectId}" in this log`,
+          { where: '--subject' },
+        );
+      }
+      const now = new Date().toISOString();
+      const kids = [...new Set(decisions.map((e) => e.kid).filter((k): k is string => k !== null))];
+      this.#dataKeys.delete(pseudonym);
+      const destroyed = await this.#store.eraseSubjectKeys(pseudonym, now);
+      if (destroyed === 0)
+        return {
+          subject: pseudonym,
+          keysDestroyed: 0,
+          decisions: decisions.length,
+          tombstone: null,
+        };
+      const id = createUuidV7();
+      const index = await this.#enqueue({
+        type: ENTRY_TYPES.tombstone,
+        id,
+        ts: now,
+        producer: undefined,
+        subject: pseudonym,
+        key: undefined,
+        fields: { reason, keys: kids, decisions: decisions.length },
+      });
+      await this.flush();
+      return {
+        subject: pseudonym,
+        keysDestroyed: destroyed,
+        decisions: decisions.length,
+        tombstone: { id, index },
+      };
+    })();
+    this.#subjectLocks.set(
+      pseudonym,
+      work.catch(() => undefined),
+    );
+    try {
+      return await work;
+    } finally {
+      this.#subjectLocks.delete(pseudonym);
+    }
+  }
+
+  /**
+   * Origin, size, vkey and latest checkpoint.
+   *
+   * @example
+   * const { size, checkpoint } = await ledger.info();
+   */
+  async info(): Promise<LogInfo> {
+    const latest = await this.#store.latestCheckpoint();
+    return {
+      origin: this.origin,
+      vkey: this.vkey,
+      size: this.#range.size,
+      checkpoint: latest?.note ?? '',
+      dataDir: this.#paths.dir,
+      bytesOnDisk: await this.#store.sizeOnDisk(),
+    };
+  }
+
+  /**
+   * Flushes what is pending and closes the store. Idempotent.
+   *
+   * @example
+   * await ledger.close();
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      await this.flush();
+    } finally {
+      await this.#chain;
+      await this.#store.close();
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import { LedgerError } from './errors.js';
+
+/** Options of {@link openLedger}; each number has an environment twin. */
+export interface LedgerOptions {
+  /** Data directory (database, keys, latest checkpoint). */
+  readonly dataDir: string;
+  /** Longest time an append waits in the pool before a flush (`DOCKET_FLUSH_INTERVAL_MS`, default 200, at most 1000). */
+  readonly flushIntervalMs?: number;
+  /** A flush starts when the pool holds this many entries (`DOCKET_FLUSH_MAX_ENTRIES`, default 8192). */
+  readonly flushMaxEntries?: number;
+  /** Create the data directory, keys and database when absent (default true). */
+  readonly create?: boolean;
+  /** Origin (log name) for a new log; ignored for an existing one. */
+  readonly origin?: string;
+}
+
+/** {@link LedgerOptions} with every default applied. */
+export interface ResolvedLedgerOptions {
+  readonly dataDir: string;
+  readonly flushIntervalMs: number;
+  readonly flushMaxEntries: number;
+  readonly create: boolean;
+  readonly origin: string | undefined;
+}
+
+function intOption(
+  name: string,
+  env: string,
+  value: number | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw =
+    value ??
+    (process.env[env] === undefined || process.env[env] === ''
+      ? undefined
+      : Number(process.env[env]));
+  const n = raw ?? fallback;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new LedgerError(
+      'OPTION_INVALID',
+      `${name} must be an integer from ${min} to ${max}, got ${String(raw)}`,
+      { where: value === undefined ? env : name },
+    );
+  }
+  return n;
+}
+
+/**
+ * Applies defaults and environment twins once; throws `OPTION_INVALID` naming the option.
+ *
+ * @example
+ * const o = resolveLedgerOptions({ dataDir: '.docket' }); // o.flushIntervalMs === 200
+ */
+export function resolveLedgerOptions(options: LedgerOptions): ResolvedLedgerOptions {
+  return {
+    dataDir: options.dataDir,
+    flushIntervalMs: intOption(
+      'flushIntervalMs',
+      'DOCKET_FLUSH_INTERVAL_MS',
+      options.flushIntervalMs,
+      200,
+      1,
+      1000,
+    ),
+    flushMaxEntries: intOption(
+      'flushMaxEntries',
+      'DOCKET_FLUSH_MAX_ENTRIES',
+      options.flushMaxEntries,
+      8192,
+      1,
+      1_000_000,
+    ),
+    create: options.create ?? true,
+    origin: options.origin,
+  };
+}
