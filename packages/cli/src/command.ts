@@ -1,0 +1,20 @@
+import type { Io } from './output.js';
+
+/** One CLI command: its help text and what it does. Returns the exit code. */
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly help: string;
+  run(argv: string[], io: Io): Promise<number>;
+}
+
+/** The data directory: --data, else DOCKET_DATA_DIR, else ./.docket. */
+export function dataDirOf(values: Record<string, string | boolean | undefined>): string {
+  const flag = values['data'];
+  if (typeof flag === 'string' && flag !== '') return flag;
+  return process.env['DOCKET_DATA_DIR'] ?? '.docket';
+}
+
+/** Help text shared by commands that take a data directory. */
+export const DATA_HELP = '  --data DIR    data directory (default: $DOCKET_DATA_DIR or ./.docket)';
+export const JSON_HELP = '  --json        machine-readable output on stdout';

@@ -1,0 +1,70 @@
+import { writeFileSync } from 'node:fs';
+import { openLedger } from '@docket/ledger';
+import { parse, required } from '../args.js';
+import { DATA_HELP, dataDirOf, JSON_HELP } from '../command.js';
+import type { Command } from '../command.js';
+import { EXIT } from '../exit-codes.js';
+
+/** `docket export`: an evidence bundle for one decision. */
+export const exportCommand: Command = {
+  name: 'export',
+  summary: 'write the evidence bundle of one decision (proof, checkpoint, disclosed fields)',
+  help: `Usage: docket export [--data DIR] --decision ID [--disclose f1,f2|all] --out FILE
+
+Writes an evidence bundle (docket.bundle/v1, JSON): the leaf envelope, the disclosed fields with
+their salts, the inclusion proof and signed checkpoint (as a c2sp.org/tlog-proof), and the vkey.
+Anyone can check it offline: docket verify FILE --key VKEY.
+Without --disclose, no field is revealed: the bundle proves the decision exists, unchanged.
+
+Options:
+${DATA_HELP}
+  --decision ID   the decision (or entry) id
+  --disclose LIST fields to reveal, comma-separated (e.g. outcome,reasoning,model), or all
+  --out FILE      where to write the bundle ('-' for stdout)
+${JSON_HELP}`,
+  async run(argv, io) {
+    const { values } = parse(argv, {
+      data: { type: 'string' },
+      decision: { type: 'string' },
+      disclose: { type: 'string' },
+      out: { type: 'string' },
+    });
+    const id = required(values, 'decision');
+    const out = required(values, 'out');
+    const ledger = await openLedger({ dataDir: dataDirOf(values), create: false });
+    try {
+      const list =
+        typeof values['disclose'] === 'string'
+          ? values['disclose']
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : [];
+      const fields =
+        list.length === 1 && list[0] === 'all'
+          ? Object.keys((await ledger.read(id)).envelope.commitments)
+          : list;
+      const erased = (await ledger.read(id)).erased;
+      const bundle = await ledger.exportBundle(id, erased && list[0] === 'all' ? [] : fields);
+      const text = `${JSON.stringify(bundle, null, 2)}\n`;
+      if (out === '-') io.out(text);
+      else writeFileSync(out, text);
+      if (out !== '-') {
+        const disclosed = Object.keys(bundle.disclosed);
+        if (values['json'] === true) {
+          io.out(
+            `${JSON.stringify({ ok: true, out, id, disclosed, erased: bundle.erased, vkey: bundle.vkey })}\n`,
+          );
+        } else {
+          io.out(
+            `wrote ${out}: decision ${id}, disclosed ${disclosed.length === 0 ? 'nothing' : disclosed.join(', ')}${bundle.erased ? ' (subject erased: content destroyed)' : ''}\n`,
+          );
+          io.out(`check it with: docket verify ${out} --key ${bundle.vkey}\n`);
+        }
+      }
+      return EXIT.ok;
+    } finally {
+      await ledger.close();
+    }
+  },
+};

@@ -1,0 +1,32 @@
+import { describeLog } from '@docket/ledger';
+import { parse } from '../args.js';
+import { DATA_HELP, dataDirOf, JSON_HELP } from '../command.js';
+import type { Command } from '../command.js';
+import { EXIT } from '../exit-codes.js';
+import { n } from '../output.js';
+
+/** `docket log`: what the log is and where it stands. */
+export const log: Command = {
+  name: 'log',
+  summary: 'show the log: origin, size, vkey, latest checkpoint',
+  help: `Usage: docket log [--data DIR]
+
+Prints the log's origin, size, verifier key (vkey) and latest signed checkpoint (C2SP
+tlog-checkpoint). Reads only: safe beside a running writer.
+
+Options:
+${DATA_HELP}
+${JSON_HELP}`,
+  async run(argv, io) {
+    const { values } = parse(argv, { data: { type: 'string' } });
+    const info = await describeLog(dataDirOf(values));
+    if (values['json'] === true) {
+      io.out(`${JSON.stringify({ ok: true, ...info })}\n`);
+    } else {
+      io.out(
+        `origin     ${info.origin}\nsize       ${n(info.size)}\nvkey       ${info.vkey}\ndata dir   ${info.dataDir} (${n(Math.round(info.bytesOnDisk / 1024))} KiB)\n\n${info.checkpoint}`,
+      );
+    }
+    return EXIT.ok;
+  },
+};
