@@ -1,0 +1,152 @@
+// The docket CLI as a user runs it: a real child process, real files, exit codes and --json.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { repoRoot } from '../support/vectors.js';
+import { fixtureDecision, tempDir } from '../support/ledger-fixture.js';
+
+const bin = join(repoRoot, 'packages', 'cli', 'bin', 'docket.js');
+const docket = (...args: string[]): { code: number; stdout: string; stderr: string } => {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, DOCKET_FLUSH_INTERVAL_MS: '10' },
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+};
+const json = (r: { stdout: string }): Record<string, unknown> =>
+  JSON.parse(r.stdout) as Record<string, unknown>;
+
+describe('docket CLI', () => {
+  const tmp = tempDir('docket-cli-');
+  const data = join(tmp.dir, 'data');
+  after(() => {
+    tmp.cleanup();
+  });
+
+  test('keys log-generate makes a 0600 key and prints the vkey; refuses to replace it', () => {
+    const r = docket('keys', 'log-generate', '--data', data, '--origin', 'cli.test/log', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(String(json(r)['vkey']), /^cli\.test\/log\+[0-9a-f]{8}\+/);
+    const again = docket('keys', 'log-generate', '--data', data, '--origin', 'cli.test/log');
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /KEY_EXISTS/);
+  });
+
+  test('ingest reports accepted, duplicate and rejected lines with reasons', () => {
+    const good = [fixtureDecision(1), fixtureDecision(2), fixtureDecision(3)];
+    const lines = [
+      ...good.map((r) => JSON.stringify(r)),
+      JSON.stringify(good[0]),
+      '{"id": 1, "id": 2}',
+      JSON.stringify({ ...fixtureDecision(4), schema: 'docket.decision/v9' }),
+      'not json',
+      '',
+    ];
+    const file = join(tmp.dir, 'in.jsonl');
+    writeFileSync(file, lines.join('\n'));
+    const r = docket('ingest', '--data', data, file, '--json');
+    assert.equal(r.code, 1, r.stderr);
+    const out = json(r) as {
+      accepted: number;
+      duplicate: number;
+      rejected: number;
+      rejectedLines: { line: number; issues: { code: string }[] }[];
+    };
+    assert.deepEqual([out.accepted, out.duplicate, out.rejected], [3, 1, 3]);
+    assert.deepEqual(
+      out.rejectedLines.map((l) => [l.line, l.issues[0]!.code]),
+      [
+        [5, 'DUPLICATE_KEY'],
+        [6, 'SCHEMA_VERSION_UNKNOWN'],
+        [7, 'INVALID_JSON'],
+      ],
+    );
+    const human = docket('ingest', '--data', data, file);
+    assert.match(human.stdout, /duplicate 4/);
+    assert.match(human.stdout, /line 5: DUPLICATE_KEY/);
+  });
+
+  test('verify passes on an honest log (exit 0) and log shows origin, size and checkpoint', () => {
+    const v = docket('verify', '--data', data);
+    assert.equal(v.code, 0, v.stdout + v.stderr);
+    assert.match(v.stdout, /OK: the log verifies/);
+    const l = docket('log', '--data', data, '--json');
+    assert.equal(l.code, 0);
+    const info = json(l) as { origin: string; size: number; checkpoint: string };
+    assert.equal(info.origin, 'cli.test/log');
+    assert.equal(info.size, 3);
+    assert.match(info.checkpoint, /^cli\.test\/log\n3\n/);
+  });
+
+  test('export writes a bundle that verify checks offline with only the key', () => {
+    const log = json(docket('log', '--data', data, '--json')) as { vkey: string };
+    const id = (
+      JSON.parse(readFileSync(join(tmp.dir, 'in.jsonl'), 'utf8').split('\n')[0]!) as { id: string }
+    ).id;
+    const out = join(tmp.dir, 'bundle.json');
+    const e = docket(
+      'export',
+      '--data',
+      data,
+      '--decision',
+      id,
+      '--disclose',
+      'outcome,goal',
+      '--out',
+      out,
+    );
+    assert.equal(e.code, 0, e.stderr);
+    const v = docket('verify', out, '--key', log.vkey, '--json');
+    assert.equal(v.code, 0, v.stdout);
+    assert.deepEqual((json(v) as { verifiedFields: string[] }).verifiedFields.sort(), [
+      'goal',
+      'outcome',
+    ]);
+    const bundle = JSON.parse(readFileSync(out, 'utf8')) as {
+      disclosed: { goal: { value: string } };
+    };
+    bundle.disclosed.goal.value = 'something else';
+    writeFileSync(out, JSON.stringify(bundle));
+    const bad = docket('verify', out, '--key', log.vkey);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stdout, /COMMITMENT_MISMATCH/);
+  });
+
+  test('erase makes content unreadable and verify still passes, listing the erased decisions', () => {
+    const r = docket(
+      'erase',
+      '--data',
+      data,
+      '--subject',
+      'applicant-1',
+      '--reason',
+      'DSR-1',
+      '--json',
+    );
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const v = docket('verify', '--data', data, '--json');
+    assert.equal(v.code, 0, v.stdout);
+    const report = json(v) as { erased: string[]; tombstones: number };
+    assert.equal(report.erased.length, 1);
+    assert.equal(report.tombstones, 1);
+  });
+
+  test('bad usage exits 2 with a clear message; missing files exit 3', () => {
+    assert.equal(docket('verify', '--data', data, '--nope').code, 2);
+    assert.equal(docket('frobnicate').code, 2);
+    const noKey = docket('verify', join(tmp.dir, 'bundle.json'));
+    assert.equal(noKey.code, 2);
+    assert.match(noKey.stderr, /--key/);
+    const missing = docket('ingest', '--data', data, join(tmp.dir, 'absent.jsonl'), '--json');
+    assert.equal(missing.code, 3);
+    assert.equal((json(missing) as { ok: boolean }).ok, false);
+    assert.equal(docket('log', '--data', join(tmp.dir, 'nowhere')).code, 2);
+    assert.equal(docket('export', '--data', data, '--decision', 'x').code, 2);
+    const help = docket('--help');
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /Exit codes/);
+    assert.match(docket('ingest', '--help').stdout, /Usage: docket ingest/);
+  });
+});

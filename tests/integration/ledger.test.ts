@@ -1,0 +1,239 @@
+// The ledger end to end on a real SQLite file: idempotent appends, receipts that verify against
+// the signed checkpoint, evidence bundles, erasure that keeps every proof valid.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import {
+  checkBundle,
+  createNoteSigner,
+  createNoteVerifier,
+  generateSignerKey,
+  openCheckpoint,
+  verifyInclusion,
+} from '@docket/core';
+import { auditDataDir, CheckpointSigner, dataDirPaths, openLedger } from '@docket/ledger';
+import type { Ledger } from '@docket/ledger';
+import { fixtureDecision, tempDir } from '../support/ledger-fixture.js';
+
+describe('ledger', () => {
+  const tmp = tempDir();
+  let ledger: Ledger;
+  before(async () => {
+    ledger = await openLedger({
+      dataDir: tmp.dir,
+      origin: 'test.docket.local/ledger',
+      flushIntervalMs: 20,
+    });
+  });
+  after(async () => {
+    await ledger.close();
+    tmp.cleanup();
+  });
+
+  test('a new log has a signed checkpoint of size 0 and a vkey named after its origin', async () => {
+    const info = await ledger.info();
+    assert.equal(info.origin, 'test.docket.local/ledger');
+    assert.match(info.vkey, /^test\.docket\.local\/ledger\+[0-9a-f]{8}\+A/);
+    const { checkpoint } = openCheckpoint(info.checkpoint, createNoteVerifier(info.vkey));
+    assert.equal(checkpoint.size, 0);
+  });
+
+  test('appending is idempotent by id: concurrent and later duplicates return the original index', async () => {
+    const record = fixtureDecision(1);
+    const [a, b] = await Promise.all([ledger.append(record), ledger.append(record)]);
+    assert.equal(a.status, 'accepted');
+    assert.equal(b.status, 'duplicate');
+    assert.equal(a.index, b.index);
+    const size = ledger.size;
+    const c = await ledger.append(structuredClone(record));
+    assert.deepEqual(c, { status: 'duplicate', id: record.id, index: a.index });
+    assert.equal(ledger.size, size);
+  });
+
+  test('an invalid record is rejected with every schema problem', async () => {
+    const bad = { ...fixtureDecision(2), confidence: 7, outcome: {} };
+    await assert.rejects(
+      ledger.append(bad),
+      (e: { code: string; issues: { code: string; where: string }[] }) => {
+        assert.equal(e.code, 'DECISION_INVALID');
+        const wheres = e.issues.map((i) => i.where);
+        assert.ok(wheres.includes('$.confidence'), JSON.stringify(e.issues));
+        assert.ok(wheres.includes('$.outcome.action'), JSON.stringify(e.issues));
+        return true;
+      },
+    );
+  });
+
+  test('a receipt verifies: inclusion proof against the signed checkpoint', async () => {
+    const records = Array.from({ length: 25 }, (_, i) => fixtureDecision(100 + i));
+    await Promise.all(records.map((r) => ledger.append(r)));
+    const verifier = createNoteVerifier(ledger.vkey);
+    for (const r of records) {
+      const receipt = await ledger.receipt(r.id);
+      const { checkpoint } = openCheckpoint(receipt.checkpoint, verifier);
+      assert.equal(checkpoint.size, receipt.treeSize);
+      verifyInclusion(
+        receipt.index,
+        receipt.treeSize,
+        Buffer.from(receipt.leafHash, 'base64'),
+        receipt.proof.map((p) => Buffer.from(p, 'base64')),
+        checkpoint.root,
+      );
+    }
+  });
+
+  test('read gives back exactly what was appended (encrypted and clear)', async () => {
+    const withSubject = fixtureDecision(301);
+    const clear = fixtureDecision(300);
+    assert.equal(clear.subject, undefined);
+    await Promise.all([ledger.append(withSubject), ledger.append(clear)]);
+    for (const r of [withSubject, clear]) {
+      const entry = await ledger.read(r.id);
+      const { id: _id, schema: _schema, ts: _ts, producer: _producer, ...fields } = r;
+      assert.deepEqual(entry.fields, fields);
+      assert.equal(entry.erased, false);
+    }
+    const row = new Database(dataDirPaths(tmp.dir).db, { readonly: true })
+      .prepare('SELECT kid, subject FROM entries WHERE id = ?')
+      .get(withSubject.id) as { kid: string; subject: string };
+    assert.match(row.kid, /^dk-/);
+    assert.match(row.subject, /^[0-9a-f]{64}$/);
+    assert.notEqual(row.subject, withSubject.subject!.id);
+  });
+
+  test('an evidence bundle verifies offline; changed disclosures, proofs and keys are caught', async () => {
+    const record = fixtureDecision(401);
+    await ledger.append(record);
+    const bundle = await ledger.exportBundle(record.id, ['outcome', 'reasoning', 'model']);
+    const ok = checkBundle(JSON.parse(JSON.stringify(bundle)), ledger.vkey);
+    assert.equal(ok.ok, true, JSON.stringify(ok));
+    assert.deepEqual(ok.verifiedFields.sort(), ['model', 'outcome', 'reasoning']);
+
+    const changed = structuredClone(bundle) as unknown as {
+      disclosed: { outcome: { value: { action: string } } };
+    };
+    changed.disclosed.outcome.value.action = 'decline';
+    assert.deepEqual(codes(checkBundle(changed, ledger.vkey)), ['COMMITMENT_MISMATCH']);
+
+    const other = generateSignerKey('test.docket.local/ledger').vkey;
+    assert.deepEqual(codes(checkBundle(bundle, other)), ['CHECKPOINT_SIGNATURE_INVALID']);
+
+    const badProof = {
+      ...bundle,
+      proof: bundle.proof.replace(
+        /\nindex (\d+)\n/,
+        (_m, i: string) => `\nindex ${Number(i) + 1}\n`,
+      ),
+    };
+    assert.ok(codes(checkBundle(badProof, ledger.vkey)).includes('INCLUSION_PROOF_INVALID'));
+
+    await assert.rejects(
+      ledger.exportBundle(record.id, ['nope']),
+      (e: { code: string }) => e.code === 'FIELD_UNKNOWN',
+    );
+  });
+
+  test('erasure destroys the key bytes, appends a tombstone, and every proof still verifies', async () => {
+    const records = [fixtureDecision(506), fixtureDecision(511), fixtureDecision(521)]; // subject applicant-1
+    await Promise.all(records.map((r) => ledger.append(r)));
+    await ledger.flush();
+    const db = new Database(dataDirPaths(tmp.dir).db, { readonly: true });
+    const wrapped = (
+      db
+        .prepare(
+          'SELECT wrapped FROM subject_keys WHERE kid = (SELECT kid FROM entries WHERE id = ?)',
+        )
+        .get(records[0]!.id) as { wrapped: Buffer }
+    ).wrapped;
+    db.close();
+
+    const result = await ledger.erase(
+      'applicant-1',
+      'DSR-2291: erasure requested by the data subject',
+    );
+    assert.equal(result.keysDestroyed, 1);
+    assert.ok(result.decisions >= 3);
+    assert.notEqual(result.tombstone, null);
+    for (const r of records) {
+      const entry = await ledger.read(r.id);
+      assert.equal(entry.erased, true);
+      assert.equal(entry.fields, null);
+      const bundle = await ledger.exportBundle(r.id);
+      assert.equal(bundle.erased, true);
+      assert.equal(checkBundle(bundle, ledger.vkey).ok, true);
+    }
+    await assert.rejects(
+      ledger.exportBundle(records[0]!.id, ['outcome']),
+      (e: { code: string }) => e.code === 'CONTENT_ERASED',
+    );
+    // The wrapped key's bytes are gone from the database file and its WAL.
+    for (const suffix of ['', '-wal']) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(dataDirPaths(tmp.dir).db + suffix);
+      } catch {
+        continue;
+      }
+      assert.equal(bytes.indexOf(wrapped), -1, `wrapped key still in ledger.db${suffix}`);
+    }
+    // Erasing again: nothing left to destroy, no second tombstone.
+    const again = await ledger.erase('applicant-1', 'repeat');
+    assert.equal(again.tombstone, null);
+    await assert.rejects(
+      ledger.erase('nobody', 'x'),
+      (e: { code: string }) => e.code === 'SUBJECT_NOT_FOUND',
+    );
+    // New decisions about the same person get a new key and stay readable.
+    const later = fixtureDecision(526);
+    await ledger.append(later);
+    assert.equal((await ledger.read(later.id)).erased, false);
+
+    await ledger.flush();
+    const report = await auditDataDir(tmp.dir);
+    assert.deepEqual(
+      report.issues.filter((i) => i.severity !== 'warning'),
+      [],
+    );
+    for (const r of records) assert.ok(report.erased.includes(r.id));
+    assert.equal(report.tombstones, 1);
+  });
+});
+
+describe('checkpoint signer', () => {
+  test('refuses to sign a checkpoint that does not extend the last one', () => {
+    const { skey } = generateSignerKey('test.docket.local/signer');
+    const root = (b: number): Buffer => Buffer.alloc(32, b);
+    const signer = new CheckpointSigner(createNoteSigner(skey), 'test.docket.local/signer', {
+      origin: 'test.docket.local/signer',
+      size: 4,
+      root: root(1),
+      extensions: [],
+    });
+    const refuse = (fn: () => unknown): void => {
+      assert.throws(fn, (e: { code: string }) => e.code === 'CHECKPOINT_NOT_CONSISTENT');
+    };
+    refuse(() =>
+      signer.sign(
+        { origin: 'test.docket.local/signer', size: 3, root: root(2), extensions: [] },
+        [],
+      ),
+    );
+    refuse(() =>
+      signer.sign({ origin: 'test.docket.local/signer', size: 8, root: root(2), extensions: [] }, [
+        root(3),
+      ]),
+    );
+    refuse(() =>
+      signer.sign(
+        { origin: 'test.docket.local/signer', size: 4, root: root(2), extensions: [] },
+        [],
+      ),
+    );
+    refuse(() => signer.sign({ origin: 'other/log', size: 8, root: root(2), extensions: [] }, []));
+  });
+});
+
+function codes(result: { ok: boolean; issues?: { code: string }[] }): string[] {
+  return result.ok ? [] : (result.issues ?? []).map((i) => i.code);
+}

@@ -1,0 +1,277 @@
+// Tamper tests: each kind of change to a stored log must be found by the full audit, with its own
+// issue code. The log is changed directly in SQLite, as an attacker with database access would.
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { createNoteSigner, generateSignerKey, parseLeafEnvelope, toLeafBytes } from '@docket/core';
+import { auditDataDir, dataDirPaths, openLedger } from '@docket/ledger';
+import { createFixtureLedger, fixtureDecision, tempDir } from '../support/ledger-fixture.js';
+
+const COUNT = 30;
+let base: { dir: string; cleanup: () => void };
+let scratch: { dir: string; cleanup: () => void };
+let caseNo = 0;
+
+before(async () => {
+  base = tempDir();
+  scratch = tempDir();
+  await createFixtureLedger(base.dir, COUNT, 3);
+});
+after(() => {
+  base.cleanup();
+  scratch.cleanup();
+});
+
+/** A copy of the fixture log, changed by `tamper` through SQL; returns the audit's issue codes. */
+async function auditAfter(tamper: (db: Database.Database, dir: string) => void): Promise<string[]> {
+  const dir = join(scratch.dir, `case-${caseNo++}`);
+  cpSync(base.dir, dir, { recursive: true });
+  const db = new Database(dataDirPaths(dir).db);
+  try {
+    tamper(db, dir);
+  } finally {
+    db.close();
+  }
+  const report = await auditDataDir(dir);
+  return report.issues.filter((i) => i.severity !== 'warning').map((i) => i.code);
+}
+
+const leafAt = (db: Database.Database, idx: number): Buffer =>
+  (db.prepare('SELECT leaf FROM entries WHERE idx = ?').get(idx) as { leaf: Buffer }).leaf;
+const checkpointNotes = (db: Database.Database): { seq: number; note: string; size: number }[] =>
+  db.prepare('SELECT seq, note, size FROM checkpoints ORDER BY seq').all() as {
+    seq: number;
+    note: string;
+    size: number;
+  }[];
+
+describe('full audit of a tampered log', () => {
+  test('the untouched log verifies, with no issue at all', async () => {
+    const report = await auditDataDir(base.dir);
+    assert.deepEqual(report.issues, []);
+    assert.equal(report.ok, true);
+    assert.equal(report.entries, COUNT);
+    assert.equal(report.treeSize, COUNT);
+    assert.equal(report.checkpoints, 4); // the empty log's, then one per flush
+    assert.ok(report.commitmentsChecked > COUNT * 10);
+  });
+
+  test('changed content (clear) → CONTENT_CHANGED', async () => {
+    const codes = await auditAfter((db) => {
+      const row = db
+        .prepare(
+          'SELECT c.idx, c.body FROM contents c JOIN entries e ON e.idx = c.idx WHERE e.kid IS NULL LIMIT 1',
+        )
+        .get() as { idx: number; body: Buffer };
+      const content = JSON.parse(row.body.toString()) as {
+        fields: { outcome: { action: string } };
+      };
+      content.fields.outcome.action = 'decline';
+      db.prepare('UPDATE contents SET body = ? WHERE idx = ?').run(
+        Buffer.from(JSON.stringify(content)),
+        row.idx,
+      );
+    });
+    assert.deepEqual(codes, ['CONTENT_CHANGED']);
+  });
+
+  test('changed content (encrypted) → CONTENT_CHANGED', async () => {
+    const codes = await auditAfter((db) => {
+      const row = db
+        .prepare(
+          'SELECT c.idx, c.body FROM contents c JOIN entries e ON e.idx = c.idx WHERE e.kid IS NOT NULL LIMIT 1',
+        )
+        .get() as { idx: number; body: Buffer };
+      row.body[40] = row.body[40]! ^ 1;
+      db.prepare('UPDATE contents SET body = ? WHERE idx = ?').run(row.body, row.idx);
+    });
+    assert.deepEqual(codes, ['CONTENT_CHANGED']);
+  });
+
+  test('changed leaf → LEAF_CHANGED', async () => {
+    const codes = await auditAfter((db) => {
+      const envelope = parseLeafEnvelope(leafAt(db, 14));
+      const changed = toLeafBytes({ ...envelope, ts: '2020-01-01T00:00:00.000Z' });
+      db.prepare('UPDATE entries SET leaf = ? WHERE idx = 14').run(changed);
+    });
+    assert.ok(codes.includes('LEAF_CHANGED'), codes.join());
+    assert.ok(
+      codes.every((c) => c === 'LEAF_CHANGED'),
+      codes.join(),
+    );
+  });
+
+  test('deleted entry → ENTRY_MISSING', async () => {
+    const codes = await auditAfter((db) => {
+      db.prepare('DELETE FROM entries WHERE idx = 5').run();
+      db.prepare('DELETE FROM contents WHERE idx = 5').run();
+    });
+    assert.ok(codes.includes('ENTRY_MISSING'), codes.join());
+    assert.ok(!codes.includes('LEAF_CHANGED'));
+  });
+
+  test('deleted entry, later ones renumbered → ENTRY_MISSING', async () => {
+    const codes = await auditAfter((db) => {
+      db.prepare('DELETE FROM entries WHERE idx = 5').run();
+      db.prepare('DELETE FROM contents WHERE idx = 5').run();
+      db.prepare('UPDATE entries SET idx = -(idx - 1) WHERE idx > 5').run();
+      db.prepare('UPDATE entries SET idx = -idx WHERE idx < 0').run();
+    });
+    assert.ok(codes.includes('ENTRY_MISSING'), codes.join());
+  });
+
+  test('reordered entries → ENTRY_REORDERED', async () => {
+    const codes = await auditAfter((db) => {
+      db.prepare('UPDATE entries SET idx = -1 WHERE idx = 3').run();
+      db.prepare('UPDATE entries SET idx = 3 WHERE idx = 7').run();
+      db.prepare('UPDATE entries SET idx = 7 WHERE idx = -1').run();
+    });
+    assert.ok(codes.includes('ENTRY_REORDERED'), codes.join());
+    assert.ok(!codes.includes('LEAF_CHANGED') && !codes.includes('ENTRY_MISSING'), codes.join());
+  });
+
+  test('inserted entry (middle, others shifted) → ENTRY_INSERTED', async () => {
+    const codes = await auditAfter((db) => {
+      const copy = db.prepare('SELECT * FROM entries WHERE idx = 12').get() as Record<
+        string,
+        unknown
+      >;
+      db.prepare('UPDATE entries SET idx = -(idx + 1) WHERE idx >= 12').run();
+      db.prepare('UPDATE entries SET idx = -idx WHERE idx < 0').run();
+      db.prepare(
+        'INSERT INTO entries (idx, id, type, ts, subject, producer_id, producer_seq, kid, leaf) VALUES (12, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(
+        '01900000-0000-7000-8000-000000000000',
+        copy['type'],
+        copy['ts'],
+        copy['subject'],
+        copy['producer_id'],
+        copy['producer_seq'],
+        copy['kid'],
+        copy['leaf'],
+      );
+    });
+    assert.ok(codes.includes('ENTRY_INSERTED'), codes.join());
+  });
+
+  test('inserted entry (after the last checkpoint) → ENTRY_INSERTED', async () => {
+    const codes = await auditAfter((db) => {
+      const envelope = parseLeafEnvelope(leafAt(db, 29));
+      const leaf = toLeafBytes({
+        ...envelope,
+        index: 30,
+        id: '01900000-0000-7000-8000-000000000001',
+      });
+      db.prepare(
+        "INSERT INTO entries (idx, id, type, ts, leaf) VALUES (30, '01900000-0000-7000-8000-000000000001', ?, ?, ?)",
+      ).run(envelope.type, envelope.ts, leaf);
+    });
+    assert.ok(codes.includes('ENTRY_INSERTED'), codes.join());
+  });
+
+  test('truncated log → LOG_TRUNCATED', async () => {
+    const codes = await auditAfter((db) => {
+      db.prepare('DELETE FROM entries WHERE idx >= 25').run();
+    });
+    assert.deepEqual(codes, ['LOG_TRUNCATED']);
+  });
+
+  test('forged checkpoint signature → CHECKPOINT_SIGNATURE_INVALID', async () => {
+    const codes = await auditAfter((db) => {
+      const last = checkpointNotes(db).at(-1)!;
+      const sigLine = last.note.lastIndexOf('\n', last.note.length - 2) + 1;
+      const line = last.note.slice(sigLine);
+      const at = line.lastIndexOf(' ') + 10;
+      const forged =
+        last.note.slice(0, sigLine) +
+        line.slice(0, at) +
+        (line[at] === 'A' ? 'B' : 'A') +
+        line.slice(at + 1);
+      db.prepare('UPDATE checkpoints SET note = ? WHERE seq = ?').run(forged, last.seq);
+    });
+    assert.ok(codes.includes('CHECKPOINT_SIGNATURE_INVALID'), codes.join());
+  });
+
+  test('checkpoint re-signed with another key → CHECKPOINT_SIGNATURE_INVALID', async () => {
+    const codes = await auditAfter((db) => {
+      const last = checkpointNotes(db).at(-1)!;
+      const body = last.note.slice(0, last.note.indexOf('\n\n') + 1);
+      const other = createNoteSigner(generateSignerKey('test.docket.local/log').skey);
+      const sig = Buffer.concat([Buffer.alloc(4), other.sign(Buffer.from(body))]);
+      sig.writeUInt32BE(other.keyId, 0);
+      db.prepare('UPDATE checkpoints SET note = ? WHERE seq = ?').run(
+        `${body}\n— ${other.name} ${sig.toString('base64')}\n`,
+        last.seq,
+      );
+    });
+    assert.ok(codes.includes('CHECKPOINT_SIGNATURE_INVALID'), codes.join());
+  });
+
+  test('signature lines swapped between checkpoints → CHECKPOINT_SIGNATURE_INVALID', async () => {
+    const codes = await auditAfter((db) => {
+      const notes = checkpointNotes(db);
+      const [a, b] = [notes[1]!, notes[2]!];
+      const split = (n: string): [string, string] => [
+        n.slice(0, n.indexOf('\n\n') + 2),
+        n.slice(n.indexOf('\n\n') + 2),
+      ];
+      const [aBody, aSig] = split(a.note);
+      const [bBody, bSig] = split(b.note);
+      db.prepare('UPDATE checkpoints SET note = ? WHERE seq = ?').run(aBody + bSig, a.seq);
+      db.prepare('UPDATE checkpoints SET note = ? WHERE seq = ?').run(bBody + aSig, b.seq);
+    });
+    assert.deepEqual([...new Set(codes)], ['CHECKPOINT_SIGNATURE_INVALID']);
+  });
+
+  test('rolled back to an older state (latest checkpoint and its entries removed) → CHECKPOINT_ROLLBACK', async () => {
+    const codes = await auditAfter((db) => {
+      const notes = checkpointNotes(db);
+      const older = notes.at(-2)!;
+      db.prepare('DELETE FROM checkpoints WHERE seq = ?').run(notes.at(-1)!.seq);
+      db.prepare('DELETE FROM entries WHERE idx >= ?').run(older.size);
+    });
+    assert.deepEqual(codes, ['CHECKPOINT_ROLLBACK']);
+  });
+
+  test('latest checkpoint replaced by an older one → CHECKPOINT_ROLLBACK', async () => {
+    const codes = await auditAfter((db) => {
+      const notes = checkpointNotes(db);
+      const older = notes.at(-2)!;
+      db.prepare('UPDATE checkpoints SET note = ?, size = ? WHERE seq = ?').run(
+        older.note,
+        older.size,
+        notes.at(-1)!.seq,
+      );
+    });
+    assert.ok(codes.includes('CHECKPOINT_ROLLBACK'), codes.join());
+  });
+
+  test('a store restored from an old backup refuses to start (STORE_BEHIND_CHECKPOINT) and fails the audit (CHECKPOINT_ROLLBACK)', async () => {
+    const dir = join(scratch.dir, `case-${caseNo++}`);
+    const backup = join(scratch.dir, `backup-${caseNo}`);
+    let ledger = await openLedger({ dataDir: dir });
+    await Promise.all([0, 1, 2, 3].map((i) => ledger.append(fixtureDecision(i))));
+    await ledger.close();
+    cpSync(dir, backup, { recursive: true });
+    ledger = await openLedger({ dataDir: dir });
+    await Promise.all([4, 5, 6].map((i) => ledger.append(fixtureDecision(i))));
+    await ledger.close();
+    // Restore the database from the backup; the published checkpoint file stays as it was.
+    for (const suffix of ['', '-wal', '-shm']) {
+      rmSync(dataDirPaths(dir).db + suffix, { force: true });
+      if (existsSync(dataDirPaths(backup).db + suffix))
+        cpSync(dataDirPaths(backup).db + suffix, dataDirPaths(dir).db + suffix);
+    }
+    await assert.rejects(
+      openLedger({ dataDir: dir }),
+      (e: { code?: string }) => e.code === 'STORE_BEHIND_CHECKPOINT',
+    );
+    const report = await auditDataDir(dir);
+    assert.deepEqual(
+      report.issues.map((i) => i.code),
+      ['CHECKPOINT_ROLLBACK'],
+    );
+  });
+});
