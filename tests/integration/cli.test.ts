@@ -8,13 +8,21 @@ import { repoRoot } from '../support/vectors.js';
 import { fixtureDecision, tempDir } from '../support/ledger-fixture.js';
 
 const bin = join(repoRoot, 'packages', 'cli', 'bin', 'docket.js');
-const docket = (...args: string[]): { code: number; stdout: string; stderr: string } => {
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+/** Runs the docket binary in a child process, with `input` on its stdin. */
+const docketWithInput = (input: string | undefined, ...args: string[]): Run => {
   const r = spawnSync(process.execPath, [bin, ...args], {
     encoding: 'utf8',
     env: { ...process.env, DOCKET_FLUSH_INTERVAL_MS: '10' },
+    ...(input === undefined ? {} : { input }),
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 };
+const docket = (...args: string[]): Run => docketWithInput(undefined, ...args);
 const json = (r: { stdout: string }): Record<string, unknown> =>
   JSON.parse(r.stdout) as Record<string, unknown>;
 
@@ -66,6 +74,20 @@ describe('docket CLI', () => {
     const human = docket('ingest', '--data', data, file);
     assert.match(human.stdout, /duplicate 4/);
     assert.match(human.stdout, /line 5: DUPLICATE_KEY/);
+  });
+
+  test('ingest - reads JSON Lines from stdin', () => {
+    const records = [fixtureDecision(20), fixtureDecision(21)];
+    const r = docketWithInput(
+      records.map((x) => JSON.stringify(x)).join('\n'),
+      'ingest',
+      '--data',
+      join(tmp.dir, 'stdin-data'),
+      '-',
+      '--json',
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((json(r) as { accepted: number }).accepted, 2);
   });
 
   test('verify passes on an honest log (exit 0) and log shows origin, size and checkpoint', () => {

@@ -237,3 +237,29 @@ describe('checkpoint signer', () => {
 function codes(result: { ok: boolean; issues?: { code: string }[] }): string[] {
   return result.ok ? [] : (result.issues ?? []).map((i) => i.code);
 }
+
+describe('producer sequences', () => {
+  test('gaps and repeats in a producer’s seq are reported as warnings; the log still verifies', async () => {
+    const tmp = tempDir();
+    try {
+      const ledger = await openLedger({ dataDir: tmp.dir, flushIntervalMs: 5 });
+      const seqs = [0, 1, 3, 4, 7, 7];
+      await Promise.all(
+        seqs.map((seq, i) =>
+          ledger.append(fixtureDecision(i, { producer: { id: 'agent-7', seq } })),
+        ),
+      );
+      await ledger.close();
+      const report = await auditDataDir(tmp.dir);
+      assert.equal(report.ok, true);
+      const found = report.issues.map((i) => [i.code, i.where, i.message, i.severity]);
+      assert.deepEqual(found, [
+        ['PRODUCER_SEQ_DUPLICATE', 'producer agent-7', 'seq 7 appears more than once', 'warning'],
+        ['PRODUCER_SEQ_GAP', 'producer agent-7', 'seq 2 is missing', 'warning'],
+        ['PRODUCER_SEQ_GAP', 'producer agent-7', 'seq 5–6 are missing', 'warning'],
+      ]);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
