@@ -116,6 +116,7 @@ async function proofs(): Promise<void> {
         extensions: [],
       };
       await store.appendBatch({
+        previousSize: start,
         entries,
         nodes,
         subjectKeys: [],

@@ -263,3 +263,76 @@ describe('producer sequences', () => {
     }
   });
 });
+
+describe('two writers on one data directory', () => {
+  test('the second writer to flush is refused (STORE_CONFLICT) and the log does not fork', async () => {
+    const tmp = tempDir();
+    try {
+      const first = await openLedger({ dataDir: tmp.dir, flushIntervalMs: 5 });
+      const second = await openLedger({ dataDir: tmp.dir, flushIntervalMs: 5 });
+      await first.append(fixtureDecision(1));
+      await assert.rejects(
+        second.append(fixtureDecision(2)),
+        (e: { code: string }) => e.code === 'STORE_CONFLICT',
+      );
+      // Once refused, it stays refused: its view of the tree is stale.
+      await assert.rejects(
+        second.append(fixtureDecision(3)),
+        (e: { code: string }) => e.code === 'STORE_CONFLICT',
+      );
+      await first.append(fixtureDecision(4));
+      await first.close();
+      await second.close();
+      const report = await auditDataDir(tmp.dir);
+      assert.deepEqual(
+        report.issues.filter((x) => x.severity !== 'warning'),
+        [],
+      );
+      assert.equal(report.entries, 2);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
+
+describe('audit beside a running writer', () => {
+  // Without a snapshot, the audit would chase a growing log forever: the timeout makes that a failure.
+  test(
+    'sees one snapshot: never a false truncation or rollback while appends commit',
+    { timeout: 60_000 },
+    async () => {
+      const tmp = tempDir();
+      try {
+        const ledger = await openLedger({
+          dataDir: tmp.dir,
+          flushIntervalMs: 1,
+          flushMaxEntries: 16,
+        });
+        const state = { writing: true };
+        let i = 0;
+        const writer = (async () => {
+          while (state.writing)
+            await Promise.all(
+              Array.from({ length: 16 }, () => ledger.append(fixtureDecision(i++))),
+            );
+        })();
+        try {
+          let seen = 0;
+          for (let round = 0; round < 5; round++) {
+            const report = await auditDataDir(tmp.dir, { skipContent: true });
+            const errors = report.issues.filter((x) => x.severity !== 'warning');
+            assert.deepEqual(errors, [], `round ${round}`);
+            seen = report.entries;
+          }
+          assert.ok(seen > 0, 'the audits ran while entries were being written');
+        } finally {
+          state.writing = false;
+          await writer;
+          await ledger.close();
+        }
+      } finally {
+        tmp.cleanup();
+      }
+    },
+  );
+});

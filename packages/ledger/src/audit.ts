@@ -83,14 +83,18 @@ export async function auditDataDir(dir: string, options: AuditOptions = {}): Pro
   ];
   const store = openSqliteStore(paths.db, { readonly: true });
   try {
-    return await auditStore(store, {
-      verifier,
-      vkey,
-      vkeySource: options.vkey === undefined ? 'data-dir' : 'option',
-      trusted: trusted.filter((t): t is string => t !== undefined),
-      ring,
-      onProgress: options.onProgress,
-    });
+    // One snapshot for the whole audit, so a writer committing meanwhile can't make the
+    // checkpoints look newer than the entries. The published checkpoint was read before it.
+    return await store.readSnapshot(() =>
+      auditStore(store, {
+        verifier,
+        vkey,
+        vkeySource: options.vkey === undefined ? 'data-dir' : 'option',
+        trusted: trusted.filter((t): t is string => t !== undefined),
+        ring,
+        onProgress: options.onProgress,
+      }),
+    );
   } finally {
     await store.close();
   }

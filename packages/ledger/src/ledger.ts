@@ -21,7 +21,7 @@ import type {
   NoteSigner,
   NoteVerifier,
 } from '@docket/core';
-import { assertDecision, createUuidV7 } from '@docket/protocol';
+import { assertDecision, createUuidV7, DocketError } from '@docket/protocol';
 import type { DecisionRecord, JsonValue } from '@docket/protocol';
 import { openSqliteStore } from '@docket/store';
 import type { EntryWithContent, LedgerStore, SubjectKeyRow } from '@docket/store';
@@ -172,8 +172,11 @@ export class Ledger {
   readonly #unpersistedKeys = new Map<string, SubjectKeyRow>();
   readonly #subjectLocks = new Map<string, Promise<unknown>>();
   #timer: NodeJS.Timeout | undefined;
+  #immediate: NodeJS.Immediate | undefined;
   #chain: Promise<void> = Promise.resolve();
   #closed = false;
+  /** Set when another writer took the log over: nothing more can be appended through this one. */
+  #failed: DocketError | undefined;
 
   /** @internal use {@link openLedger}. */
   constructor(
@@ -275,6 +278,7 @@ export class Ledger {
     // Everything up to the first await runs synchronously, so a second append of the same id
     // always finds the first one in #pending.
     if (this.#closed) throw new LedgerError('LEDGER_CLOSED', 'the ledger is closed');
+    if (this.#failed !== undefined) throw this.#failed;
     assertDecision(record);
     const id = record.id;
     const pending = this.#pending.get(id);
@@ -342,7 +346,13 @@ export class Ledger {
         reject,
       });
       if (this.#pool.length >= this.#options.flushMaxEntries) {
-        void this.flush().catch(() => undefined);
+        // A full pool flushes on the next turn of the event loop, never inside this call: with a
+        // synchronous store, a busy producer would otherwise chain flushes in microtasks forever
+        // and starve timers and I/O (an HTTP server, an audit's snapshot).
+        this.#immediate ??= setImmediate(() => {
+          this.#immediate = undefined;
+          void this.flush().catch(() => undefined);
+        });
       } else {
         this.#timer ??= setTimeout(() => {
           void this.flush().catch(() => undefined);
@@ -387,6 +397,10 @@ export class Ledger {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
+    }
+    if (this.#immediate !== undefined) {
+      clearImmediate(this.#immediate);
+      this.#immediate = undefined;
     }
     const items = this.#pool;
     if (items.length === 0 && !allowEmpty) return;
@@ -444,6 +458,7 @@ export class Ledger {
           : [];
       const note = this.#signer.sign(checkpoint, proof);
       await this.#store.appendBatch({
+        previousSize: this.#range.size,
         entries,
         nodes,
         subjectKeys,
@@ -460,6 +475,8 @@ export class Ledger {
       writeFileDurable(this.#paths.checkpoint, note);
     } catch (err) {
       for (const row of subjectKeys) this.#unpersistedKeys.set(row.kid, row);
+      // Another process extended the log: this one's view of the tree is stale for good.
+      if (err instanceof DocketError && err.code === 'STORE_CONFLICT') this.#failed = err;
       for (const item of items) item.reject(err);
       throw err;
     }

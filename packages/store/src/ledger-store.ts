@@ -48,6 +48,11 @@ export interface TreeState {
 
 /** Everything one flush of the sequencer writes, in one durable transaction. */
 export interface SequencedBatch {
+  /**
+   * The tree size this batch extends. The store commits the batch only if its tree still has
+   * exactly this size (compare-and-swap), so a second writer can never interleave and fork.
+   */
+  readonly previousSize: number;
   readonly entries: readonly EntryWithContent[];
   readonly nodes: readonly TreeNode[];
   readonly subjectKeys: readonly SubjectKeyRow[];
@@ -72,8 +77,13 @@ export interface LedgerStore {
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
   treeState(): Promise<TreeState>;
-  /** Writes entries, contents, tree nodes, new subject keys, tree state and checkpoint atomically. */
+  /**
+   * Writes entries, contents, tree nodes, new subject keys, tree state and checkpoint atomically;
+   * throws `STORE_CONFLICT` (writing nothing) when the tree is no longer at `previousSize`.
+   */
   appendBatch(batch: SequencedBatch): Promise<void>;
+  /** Runs `read` so that every read inside it sees one consistent state of the store. */
+  readSnapshot<T>(read: () => Promise<T>): Promise<T>;
   /** Index of each id already in the log (ids not found are absent from the map). */
   findIndexes(ids: readonly string[]): Promise<Map<string, number>>;
   getEntry(index: number): Promise<EntryWithContent | undefined>;

@@ -254,6 +254,15 @@ class SqliteStore implements LedgerStore {
   appendBatch(batch: SequencedBatch): Promise<void> {
     const s = this.#stmt;
     const write = this.#db.transaction(() => {
+      // Compare-and-swap on the tree size, inside the write lock (BEGIN IMMEDIATE).
+      const size = Number(s.getMeta.get('tree_size')?.value ?? '0');
+      if (size !== batch.previousSize) {
+        throw new StoreError(
+          'STORE_CONFLICT',
+          `another writer extended this log (tree size ${size}, expected ${batch.previousSize}); nothing was written`,
+          { where: this.#path },
+        );
+      }
       for (const k of batch.subjectKeys) {
         s.insertKey.run(k.kid, k.subject, k.wrapped, k.createdAt, k.erasedAt);
       }
@@ -284,6 +293,17 @@ class SqliteStore implements LedgerStore {
       write.immediate();
     });
     return Promise.resolve();
+  }
+
+  async readSnapshot<T>(read: () => Promise<T>): Promise<T> {
+    // A WAL reader inside one transaction sees the database as of its first read, whatever
+    // writers commit meanwhile. This connection is the caller's alone while `read` runs.
+    this.#run('begin snapshot', () => this.#db.exec('BEGIN'));
+    try {
+      return await read();
+    } finally {
+      if (this.#db.inTransaction) this.#db.exec('COMMIT');
+    }
   }
 
   findIndexes(ids: readonly string[]): Promise<Map<string, number>> {
