@@ -336,3 +336,23 @@ describe('audit beside a running writer', () => {
     },
   );
 });
+
+describe('close', () => {
+  test('appends accepted just before close are all made durable, none is dropped', async () => {
+    const tmp = tempDir();
+    try {
+      const ledger = await openLedger({ dataDir: tmp.dir, flushIntervalMs: 1000 });
+      // Subject decisions wait for their data key before they reach the pool: close() must not
+      // overtake them.
+      const records = Array.from({ length: 40 }, (_, i) => fixtureDecision(i));
+      const appended = records.map((r) => ledger.append(r));
+      await ledger.close();
+      const results = await Promise.all(appended);
+      assert.equal(new Set(results.map((r) => r.index)).size, records.length);
+      const report = await auditDataDir(tmp.dir);
+      assert.equal(report.entries, records.length);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});

@@ -680,7 +680,13 @@ export class Ledger {
     if (this.#closed) return;
     this.#closed = true;
     try {
+      // Appends accepted before close may still be on their way into the pool (waiting for a
+      // subject key): flush until every one of them is durable.
       await this.flush();
+      while (this.#pending.size > 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+        await this.flush();
+      }
     } finally {
       await this.#chain;
       await this.#store.close();
