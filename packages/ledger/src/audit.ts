@@ -194,7 +194,7 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
   }
   const expected = Math.max(latestStored, ...trusted.map((c) => c.size));
   const rootsBySize = new Map<number, { root: Buffer; where: string }>();
-  for (const [i, cp] of [...checkpoints, ...trusted].entries()) {
+  for (const cp of [...checkpoints, ...trusted]) {
     const where = 'seq' in cp ? `checkpoint #${String(cp.seq)}` : 'trusted checkpoint';
     const known = rootsBySize.get(cp.size);
     if (known !== undefined && !known.root.equals(cp.root)) {
@@ -205,7 +205,7 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
           where,
         ),
       );
-    } else if (i >= 0) {
+    } else {
       rootsBySize.set(cp.size, { root: Buffer.from(cp.root), where });
     }
   }
