@@ -40,12 +40,11 @@ ${JSON_HELP}`,
               .map((s) => s.trim())
               .filter(Boolean)
           : [];
-      const fields =
-        list.length === 1 && list[0] === 'all'
-          ? Object.keys((await ledger.read(id)).envelope.commitments)
-          : list;
-      const erased = (await ledger.read(id)).erased;
-      const bundle = await ledger.exportBundle(id, erased && list[0] === 'all' ? [] : fields);
+      // `all` on an erased decision discloses nothing: there is nothing left to disclose.
+      const entry = await ledger.read(id);
+      const all = list.length === 1 && list[0] === 'all';
+      const fields = all ? (entry.erased ? [] : Object.keys(entry.envelope.commitments)) : list;
+      const bundle = await ledger.exportBundle(id, fields);
       const text = `${JSON.stringify(bundle, null, 2)}\n`;
       if (out === '-') io.out(text);
       else writeFileSync(out, text);
