@@ -76,7 +76,18 @@ export async function auditDataDir(dir: string, options: AuditOptions = {}): Pro
   const vkey = options.vkey ?? readLogVkey(dir);
   const verifier = createNoteVerifier(vkey);
   let ring: KeyRing | undefined;
-  if (options.skipContent !== true) ring = new KeyRing(readMasterKey(dir));
+  if (options.skipContent !== true) {
+    try {
+      ring = new KeyRing(readMasterKey(dir));
+    } catch (cause) {
+      if (!(cause instanceof LedgerError)) throw cause;
+      throw new LedgerError(
+        cause.code,
+        `${cause.message}; to audit without it (roots, signatures, structure), use --no-content`,
+        { where: cause.where, cause },
+      );
+    }
+  }
   const trusted = [
     options.trustedCheckpoint,
     existsSync(paths.checkpoint) ? readFileSync(paths.checkpoint, 'utf8') : undefined,
