@@ -1,6 +1,6 @@
 // The docket CLI as a user runs it: a real child process, real files, exit codes and --json.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -88,6 +88,32 @@ describe('docket CLI', () => {
     );
     assert.equal(r.code, 0, r.stderr);
     assert.equal((json(r) as { accepted: number }).accepted, 2);
+  });
+
+  test('Ctrl-C during ingest: what was read is made durable and reported, exit 130', async () => {
+    const child = spawn(
+      process.execPath,
+      [bin, 'ingest', '--data', join(tmp.dir, 'sigint-data'), '-', '--json'],
+      {
+        env: { ...process.env, DOCKET_FLUSH_INTERVAL_MS: '10' },
+      },
+    );
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.stdin.write(
+      Array.from({ length: 100 }, (_, i) => JSON.stringify(fixtureDecision(200 + i))).join('\n') +
+        '\n',
+    );
+    // stdin stays open: the reader is waiting for more when the interrupt comes.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    child.kill('SIGINT');
+    assert.equal(await exited, 130);
+    const out = JSON.parse(stdout) as { accepted: number; interruptedAtLine: number; ok: boolean };
+    assert.equal(out.accepted, 100);
+    assert.equal(out.interruptedAtLine, 100);
+    assert.equal(out.ok, false);
+    child.stdin.destroy();
   });
 
   test('verify passes on an honest log (exit 0) and log shows origin, size and checkpoint', () => {

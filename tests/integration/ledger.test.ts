@@ -243,7 +243,7 @@ describe('producer sequences', () => {
     const tmp = tempDir();
     try {
       const ledger = await openLedger({ dataDir: tmp.dir, flushIntervalMs: 5 });
-      const seqs = [0, 1, 3, 4, 7, 7];
+      const seqs = [0, 1, 3, 4, 7, 7, 7, 9, 9];
       await Promise.all(
         seqs.map((seq, i) =>
           ledger.append(fixtureDecision(i, { producer: { id: 'agent-7', seq } })),
@@ -254,9 +254,11 @@ describe('producer sequences', () => {
       assert.equal(report.ok, true);
       const found = report.issues.map((i) => [i.code, i.where, i.message, i.severity]);
       assert.deepEqual(found, [
-        ['PRODUCER_SEQ_DUPLICATE', 'producer agent-7', 'seq 7 appears more than once', 'warning'],
+        ['PRODUCER_SEQ_DUPLICATE', 'producer agent-7', 'seq 7 appears 3 times', 'warning'],
+        ['PRODUCER_SEQ_DUPLICATE', 'producer agent-7', 'seq 9 appears 2 times', 'warning'],
         ['PRODUCER_SEQ_GAP', 'producer agent-7', 'seq 2 is missing', 'warning'],
         ['PRODUCER_SEQ_GAP', 'producer agent-7', 'seq 5–6 are missing', 'warning'],
+        ['PRODUCER_SEQ_GAP', 'producer agent-7', 'seq 8 is missing', 'warning'],
       ]);
     } finally {
       tmp.cleanup();

@@ -10,6 +10,8 @@ export const EXIT = {
   usage: 2,
   /** Input/output or store failure: a file can't be read, the database can't be written. */
   io: 3,
+  /** Stopped by Ctrl-C (SIGINT) after making what was read durable (128 + 2, the shell's convention). */
+  interrupted: 130,
 } as const;
 
 /** Error codes that mean bad usage or configuration rather than I/O. */

@@ -20,6 +20,7 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`).join('\n')}
 
 Run 'docket <command> --help' for a command's options. Every command takes --json.
 Exit codes: 0 ok · 1 verification found issues · 2 usage or configuration error · 3 I/O or store error
+            · 130 interrupted (Ctrl-C; what was read is durable)
 `;
 
 /**

@@ -398,15 +398,22 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
   for (const [producer, seqs] of producers) {
     seqs.sort((a, b) => a - b);
     const gaps: number[] = [];
-    for (let i = 1; i < seqs.length; i++) {
-      for (let s = seqs[i - 1]! + 1; s < seqs[i]! && gaps.length < 1000; s++) gaps.push(s);
-      if (seqs[i] === seqs[i - 1]) {
+    let repeats = 0;
+    for (let i = 1; i <= seqs.length; i++) {
+      if (i < seqs.length) {
+        for (let s = seqs[i - 1]! + 1; s < seqs[i]! && gaps.length < 1000; s++) gaps.push(s);
+      }
+      // One warning per repeated seq (with its count), not one per repeat.
+      if (i < seqs.length && seqs[i] === seqs[i - 1]) {
+        repeats++;
+      } else if (repeats > 0) {
         issues.push({
           code: 'PRODUCER_SEQ_DUPLICATE',
-          message: `seq ${seqs[i]!} appears more than once`,
+          message: `seq ${seqs[i - 1]!} appears ${repeats + 1} times`,
           where: `producer ${producer}`,
           severity: 'warning',
         });
+        repeats = 0;
       }
     }
     for (const [a, b] of toRanges(gaps)) {

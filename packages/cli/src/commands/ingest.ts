@@ -56,11 +56,18 @@ ${JSON_HELP}`,
       if (rejected.length < 1000) rejected.push({ line, issues });
     };
     const started = Date.now();
+    let lineNo = 0;
+    let interruptedAt: number | undefined;
+    const input = file === '-' ? process.stdin : createReadStream(file);
+    const lines = createInterface({ input, crlfDelay: Infinity });
+    // Ctrl-C stops reading; what was read is still made durable and reported.
+    const stop = (): void => {
+      interruptedAt = lineNo;
+      lines.close();
+    };
+    process.once('SIGINT', stop);
     try {
-      const input = file === '-' ? process.stdin : createReadStream(file);
-      const lines = createInterface({ input, crlfDelay: Infinity });
       let inFlight: Promise<void>[] = [];
-      let lineNo = 0;
       for await (const text of lines) {
         lineNo++;
         if (text.trim() === '') continue;
@@ -98,13 +105,14 @@ ${JSON_HELP}`,
       await Promise.all(inFlight);
       await ledger.flush();
     } finally {
+      process.removeListener('SIGINT', stop);
       progress.done();
       await ledger.close();
     }
     const size = ledger.size;
     if (json) {
       io.out(
-        `${JSON.stringify({ ok: counts.rejected === 0, ...counts, treeSize: size, origin: ledger.origin, rejectedLines: rejected })}\n`,
+        `${JSON.stringify({ ok: counts.rejected === 0 && interruptedAt === undefined, ...counts, treeSize: size, origin: ledger.origin, interruptedAtLine: interruptedAt ?? null, rejectedLines: rejected })}\n`,
       );
     } else {
       io.out(`ingested ${file === '-' ? 'stdin' : file} into ${dir} (log ${ledger.origin})\n`);
@@ -116,7 +124,13 @@ ${JSON_HELP}`,
       if (counts.rejected > rejected.length)
         io.out(`  … ${n(counts.rejected - rejected.length)} more rejected lines not shown\n`);
       io.out(`log size ${n(size)}, latest checkpoint signed\n`);
+      if (interruptedAt !== undefined) {
+        io.out(
+          `interrupted after line ${n(interruptedAt)}: the lines above are in the log, the rest were not read\n`,
+        );
+      }
     }
+    if (interruptedAt !== undefined) return EXIT.interrupted;
     return counts.rejected === 0 ? EXIT.ok : EXIT.issues;
   },
 };
