@@ -235,20 +235,35 @@ class SqliteStore implements LedgerStore {
     }
   }
 
+  /** Runs a synchronous better-sqlite3 call as the port's async contract: failures reject, never throw. */
+  #call<T>(what: string, fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(this.#run(what, fn));
+    } catch (error) {
+      // #run only ever throws StoreError; the fallback keeps the rejection an Error regardless.
+      return Promise.reject(
+        error instanceof Error ? error : new StoreError('STORE_IO', String(error)),
+      );
+    }
+  }
+
   getMeta(key: string): Promise<string | undefined> {
-    return Promise.resolve(this.#run('read meta', () => this.#stmt.getMeta.get(key)?.value));
+    return this.#call('read meta', () => this.#stmt.getMeta.get(key)?.value);
   }
 
   setMeta(key: string, value: string): Promise<void> {
-    this.#run('write meta', () => this.#stmt.setMeta.run(key, value));
-    return Promise.resolve();
+    return this.#call('write meta', () => {
+      this.#stmt.setMeta.run(key, value);
+    });
   }
 
   treeState(): Promise<TreeState> {
-    const size = Number(this.#stmt.getMeta.get('tree_size')?.value ?? '0');
-    const edgeText = this.#stmt.getMeta.get('tree_edge')?.value ?? '';
-    const edge = edgeText === '' ? [] : edgeText.split(',').map((h) => Buffer.from(h, 'base64'));
-    return Promise.resolve({ size, edge });
+    return this.#call('read tree state', () => {
+      const size = Number(this.#stmt.getMeta.get('tree_size')?.value ?? '0');
+      const edgeText = this.#stmt.getMeta.get('tree_edge')?.value ?? '';
+      const edge = edgeText === '' ? [] : edgeText.split(',').map((h) => Buffer.from(h, 'base64'));
+      return { size, edge };
+    });
   }
 
   appendBatch(batch: SequencedBatch): Promise<void> {
@@ -289,10 +304,9 @@ class SqliteStore implements LedgerStore {
         batch.tree.edge.map((h) => Buffer.from(h).toString('base64')).join(','),
       );
     });
-    this.#run('append batch', () => {
+    return this.#call('append batch', () => {
       write.immediate();
     });
-    return Promise.resolve();
   }
 
   async readSnapshot<T>(read: () => Promise<T>): Promise<T> {
@@ -307,45 +321,49 @@ class SqliteStore implements LedgerStore {
   }
 
   findIndexes(ids: readonly string[]): Promise<Map<string, number>> {
-    const found = new Map<string, number>();
-    this.#run('find ids', () => {
+    return this.#call('find ids', () => {
+      const found = new Map<string, number>();
       for (const id of ids) {
         const row = this.#stmt.findIndex.get(id);
         if (row !== undefined) found.set(id, row.idx);
       }
+      return found;
     });
-    return Promise.resolve(found);
   }
 
   getEntry(index: number): Promise<EntryWithContent | undefined> {
-    const row = this.#run('read entry', () => this.#stmt.getEntry.get(index));
-    return Promise.resolve(row === undefined ? undefined : toEntry(row));
+    return this.#call('read entry', () => {
+      const row = this.#stmt.getEntry.get(index);
+      return row === undefined ? undefined : toEntry(row);
+    });
   }
 
   getEntryById(id: string): Promise<EntryWithContent | undefined> {
-    const row = this.#run('read entry', () => this.#stmt.getEntryById.get(id));
-    return Promise.resolve(row === undefined ? undefined : toEntry(row));
+    return this.#call('read entry', () => {
+      const row = this.#stmt.getEntryById.get(id);
+      return row === undefined ? undefined : toEntry(row);
+    });
   }
 
   getNodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
-    return Promise.resolve(
-      this.#run('read nodes', () =>
-        ids.map(({ level, index }) => {
-          const row = this.#stmt.getNode.get(level, index);
-          if (row === undefined) {
-            throw new StoreError('STORE_NODE_MISSING', `tree node ${level}/${index} is missing`, {
-              where: this.#path,
-            });
-          }
-          return row.hash;
-        }),
-      ),
+    return this.#call('read nodes', () =>
+      ids.map(({ level, index }) => {
+        const row = this.#stmt.getNode.get(level, index);
+        if (row === undefined) {
+          throw new StoreError('STORE_NODE_MISSING', `tree node ${level}/${index} is missing`, {
+            where: this.#path,
+          });
+        }
+        return row.hash;
+      }),
     );
   }
 
   latestCheckpoint(): Promise<CheckpointRow | undefined> {
-    const row = this.#run('read checkpoint', () => this.#stmt.latestCheckpoint.get());
-    return Promise.resolve(row === undefined ? undefined : toCheckpoint(row));
+    return this.#call('read checkpoint', () => {
+      const row = this.#stmt.latestCheckpoint.get();
+      return row === undefined ? undefined : toCheckpoint(row);
+    });
   }
 
   async *scanCheckpoints(batchSize = 1000): AsyncIterable<CheckpointRow[]> {
@@ -378,39 +396,38 @@ class SqliteStore implements LedgerStore {
   }
 
   countEntries(): Promise<number> {
-    return Promise.resolve(this.#run('count entries', () => this.#stmt.count.get()?.n ?? 0));
+    return this.#call('count entries', () => this.#stmt.count.get()?.n ?? 0);
   }
 
   entriesBySubject(subject: string): Promise<EntryRow[]> {
-    return Promise.resolve(
-      this.#run('read by subject', () => this.#stmt.bySubject.all(subject).map(toEntry)),
-    );
+    return this.#call('read by subject', () => this.#stmt.bySubject.all(subject).map(toEntry));
   }
 
   getActiveSubjectKey(subject: string): Promise<SubjectKeyRow | undefined> {
-    const row = this.#run('read subject key', () => this.#stmt.activeKey.get(subject));
-    return Promise.resolve(row === undefined ? undefined : toKey(row));
+    return this.#call('read subject key', () => {
+      const row = this.#stmt.activeKey.get(subject);
+      return row === undefined ? undefined : toKey(row);
+    });
   }
 
   getSubjectKeys(kids: readonly string[]): Promise<Map<string, SubjectKeyRow>> {
-    const found = new Map<string, SubjectKeyRow>();
-    this.#run('read subject keys', () => {
+    return this.#call('read subject keys', () => {
+      const found = new Map<string, SubjectKeyRow>();
       for (const kid of kids) {
         const row = this.#stmt.keyByKid.get(kid);
         if (row !== undefined) found.set(kid, toKey(row));
       }
+      return found;
     });
-    return Promise.resolve(found);
   }
 
   eraseSubjectKeys(subject: string, erasedAt: string): Promise<number> {
-    const changes = this.#run('erase subject keys', () => {
+    return this.#call('erase subject keys', () => {
       const n = this.#stmt.eraseKeys.run(erasedAt, subject).changes;
       // Move the overwritten pages out of the WAL into the main file, where secure_delete zeroed them.
       this.#db.pragma('wal_checkpoint(TRUNCATE)');
       return n;
     });
-    return Promise.resolve(changes);
   }
 
   sizeOnDisk(): Promise<number> {
@@ -426,7 +443,8 @@ class SqliteStore implements LedgerStore {
   }
 
   close(): Promise<void> {
-    if (this.#db.open) this.#db.close();
-    return Promise.resolve();
+    return this.#call('close', () => {
+      if (this.#db.open) this.#db.close();
+    });
   }
 }
