@@ -1,5 +1,6 @@
 /**
- * @docket/store — the storage port (`LedgerStore`) and its SQLite adapter (better-sqlite3).
+ * @docket/store — the storage port (`LedgerStore`) and its adapters: SQLite (better-sqlite3) and
+ * PostgreSQL (`pg`, an optional peer loaded only by `openPostgresStore`).
  */
 export { StoreError } from './errors.js';
 export type {
@@ -14,3 +15,5 @@ export type {
 } from './ledger-store.js';
 export { openSqliteStore } from './sqlite/sqlite-store.js';
 export type { SqliteStoreOptions } from './sqlite/sqlite-store.js';
+export { openPostgresStore } from './postgres/postgres-store.js';
+export type { PostgresStoreOptions } from './postgres/postgres-store.js';

@@ -1,0 +1,652 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type * as PgDriver from 'pg';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { StoreError } from '../errors.js';
+import type {
+  CheckpointRow,
+  EntryRow,
+  EntryWithContent,
+  LedgerStore,
+  NodeId,
+  SequencedBatch,
+  SubjectKeyRow,
+  TreeState,
+} from '../ledger-store.js';
+
+const SCHEMA_VERSION = '1';
+const DEFAULT_SCHEMA = 'docket';
+const INT8_OID = 20;
+
+/**
+ * The tables of the SQLite adapter, in one PostgreSQL schema (`$S`, quoted). Indices are `bigint`
+ * (read back as JS numbers: they stay below 2^53), blobs `bytea`. Leaf envelopes and contents live
+ * in separate tables so a full audit reads only the leaves.
+ */
+const DDL = `
+CREATE TABLE IF NOT EXISTS $S.meta (key text PRIMARY KEY, value text NOT NULL);
+CREATE TABLE IF NOT EXISTS $S.entries (
+  idx bigint PRIMARY KEY,
+  id text NOT NULL UNIQUE,
+  type text NOT NULL,
+  ts text NOT NULL,
+  subject text,
+  producer_id text,
+  producer_seq bigint,
+  kid text,
+  leaf bytea NOT NULL
+);
+CREATE INDEX IF NOT EXISTS entries_subject ON $S.entries (subject) WHERE subject IS NOT NULL;
+CREATE TABLE IF NOT EXISTS $S.contents (idx bigint PRIMARY KEY, body bytea NOT NULL);
+CREATE TABLE IF NOT EXISTS $S.nodes (
+  level integer NOT NULL, idx bigint NOT NULL, hash bytea NOT NULL, PRIMARY KEY (level, idx)
+);
+CREATE TABLE IF NOT EXISTS $S.checkpoints (
+  seq bigint PRIMARY KEY, size bigint NOT NULL, root bytea NOT NULL, note text NOT NULL,
+  created_at text NOT NULL
+);
+CREATE TABLE IF NOT EXISTS $S.subject_keys (
+  kid text PRIMARY KEY, subject text NOT NULL, wrapped bytea, created_at text NOT NULL,
+  erased_at text
+);
+CREATE INDEX IF NOT EXISTS subject_keys_subject ON $S.subject_keys (subject);
+`;
+
+const TABLES = ['meta', 'entries', 'contents', 'nodes', 'checkpoints', 'subject_keys'];
+
+interface RawEntry {
+  idx: number;
+  id: string;
+  type: string;
+  ts: string;
+  subject: string | null;
+  producer_id: string | null;
+  producer_seq: number | null;
+  kid: string | null;
+  leaf: Buffer;
+  body?: Buffer | null;
+}
+
+interface RawCheckpoint {
+  seq: number;
+  size: number;
+  root: Buffer;
+  note: string;
+  created_at: string;
+}
+
+interface RawKey {
+  kid: string;
+  subject: string;
+  wrapped: Buffer | null;
+  created_at: string;
+  erased_at: string | null;
+}
+
+const toEntry = (r: RawEntry): EntryWithContent => ({
+  index: r.idx,
+  id: r.id,
+  type: r.type,
+  ts: r.ts,
+  subject: r.subject,
+  producerId: r.producer_id,
+  producerSeq: r.producer_seq,
+  kid: r.kid,
+  leaf: r.leaf,
+  content: r.body ?? null,
+});
+
+const toCheckpoint = (r: RawCheckpoint): CheckpointRow => ({
+  seq: r.seq,
+  size: r.size,
+  root: r.root,
+  note: r.note,
+  createdAt: r.created_at,
+});
+
+const toKey = (r: RawKey): SubjectKeyRow => ({
+  subject: r.subject,
+  kid: r.kid,
+  wrapped: r.wrapped,
+  createdAt: r.created_at,
+  erasedAt: r.erased_at,
+});
+
+/** `bigint` columns as JS numbers; a value past 2^53 would be silently rounded, so it throws. */
+const toSafeInteger = (text: string): number => {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`bigint ${text} is beyond 2^53`);
+  return n;
+};
+
+/** Options of {@link openPostgresStore}. */
+export interface PostgresStoreOptions {
+  /**
+   * The PostgreSQL schema that holds this log's tables (created if absent), so several logs can
+   * share one database. Default `docket`.
+   */
+  readonly schema?: string;
+}
+
+/** The snapshot a `readSnapshot` callback runs in; `done` once it ended. */
+interface Snapshot {
+  readonly client: PoolClient;
+  done: boolean;
+}
+
+type PgModule = typeof PgDriver;
+
+async function loadDriver(): Promise<PgModule> {
+  try {
+    return await import('pg');
+  } catch (cause) {
+    // Only an absent package means "install it"; a broken one is reported as what it is.
+    if ((cause as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND') {
+      throw new StoreError('STORE_DRIVER_MISSING', 'install pg to use PostgreSQL', {
+        where: 'pg',
+        cause,
+      });
+    }
+    throw new StoreError('STORE_OPEN_FAILED', `cannot load pg: ${(cause as Error).message}`, {
+      where: 'pg',
+      cause,
+    });
+  }
+}
+
+/** `postgres://user@host:port/db (schema s)`: where errors happened, never with the password. */
+function describeTarget(url: URL, schema: string): string {
+  const user = url.username === '' ? '' : `${decodeURIComponent(url.username)}@`;
+  return `${url.protocol}//${user}${url.host}${url.pathname} (schema ${schema})`;
+}
+
+/**
+ * Opens (creating its schema and tables if needed) a PostgreSQL ledger store through a `pg` pool.
+ * Commits are durable when they return under PostgreSQL's default `synchronous_commit = on`.
+ * `pg` is an optional peer dependency: install it to use this adapter.
+ *
+ * Throws `STORE_OPEN_FAILED` for a bad URL or schema name, or when the database can't be reached
+ * or prepared, `STORE_DRIVER_MISSING` without `pg`, `STORE_SCHEMA_UNSUPPORTED` for tables of
+ * another schema version.
+ *
+ * @example
+ * const store = await openPostgresStore('postgres://docket@db.internal/docket', { schema: 'prod' });
+ */
+export async function openPostgresStore(
+  url: string,
+  options: PostgresStoreOptions = {},
+): Promise<LedgerStore> {
+  const schema = options.schema ?? DEFAULT_SCHEMA;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (cause) {
+    throw new StoreError('STORE_OPEN_FAILED', 'not a PostgreSQL URL (postgres://…)', {
+      where: 'url',
+      cause,
+    });
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new StoreError(
+      'STORE_OPEN_FAILED',
+      `not a PostgreSQL URL: scheme ${parsed.protocol} (expected postgres: or postgresql:)`,
+      { where: 'url' },
+    );
+  }
+  // Unquoted-identifier rules, so the name reads the same in psql as here.
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new StoreError(
+      'STORE_OPEN_FAILED',
+      `schema name "${schema}" must be lower-case letters, digits and _ (at most 63), not starting with a digit`,
+      { where: 'schema' },
+    );
+  }
+  const where = describeTarget(parsed, schema);
+  const pg = await loadDriver();
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(INT8_OID, 'text', toSafeInteger);
+  const pool = new pg.Pool({ connectionString: url, types, application_name: 'docket' });
+  // An idle pooled connection that dies (server restart) must not crash the process: the next
+  // query reconnects or fails as STORE_IO.
+  pool.on('error', () => undefined);
+  const s = pg.escapeIdentifier(schema);
+  try {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Two processes opening a fresh database at once would race on CREATE … IF NOT EXISTS.
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`docket:${schema}`]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+      await client.query(DDL.replaceAll('$S', s));
+      const version = await client.query<{ value: string }>(
+        `SELECT value FROM ${s}.meta WHERE key = 'schema_version'`,
+      );
+      const found = version.rows[0]?.value;
+      if (found === undefined) {
+        await client.query(`INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1)`, [
+          SCHEMA_VERSION,
+        ]);
+      } else if (found !== SCHEMA_VERSION) {
+        throw new StoreError(
+          'STORE_SCHEMA_UNSUPPORTED',
+          `database schema ${found} is not supported (expected ${SCHEMA_VERSION})`,
+          { where },
+        );
+      }
+      await client.query('COMMIT');
+      client.release();
+    } catch (e) {
+      // A client in an unknown state is destroyed, not returned to the pool.
+      client.release(e instanceof Error ? e : true);
+      throw e;
+    }
+  } catch (cause) {
+    await pool.end().catch(() => undefined);
+    if (cause instanceof StoreError) throw cause;
+    throw new StoreError(
+      'STORE_OPEN_FAILED',
+      `cannot open PostgreSQL store: ${(cause as Error).message}`,
+      { where, cause },
+    );
+  }
+  return new PostgresStore(pool, s, schema, where);
+}
+
+class PostgresStore implements LedgerStore {
+  readonly kind = 'postgres';
+  readonly #pool: Pool;
+  /** Quoted schema name, for SQL text. */
+  readonly #s: string;
+  readonly #schema: string;
+  readonly #where: string;
+  readonly #snapshot = new AsyncLocalStorage<Snapshot>();
+  readonly #entryCols =
+    'e.idx, e.id, e.type, e.ts, e.subject, e.producer_id, e.producer_seq, e.kid, e.leaf';
+  #closed = false;
+
+  constructor(pool: Pool, quotedSchema: string, schema: string, where: string) {
+    this.#pool = pool;
+    this.#s = quotedSchema;
+    this.#schema = schema;
+    this.#where = where;
+  }
+
+  #fail(what: string, cause: unknown): StoreError {
+    if (cause instanceof StoreError) return cause;
+    return new StoreError('STORE_IO', `${what}: ${(cause as Error).message}`, {
+      where: this.#where,
+      cause,
+    });
+  }
+
+  /**
+   * Runs a read: on the snapshot's client inside `readSnapshot` (so async generators resumed
+   * there read the same snapshot too), on any pooled connection otherwise.
+   */
+  async #read<R extends QueryResultRow>(
+    what: string,
+    sql: string,
+    values: unknown[] = [],
+  ): Promise<R[]> {
+    const snapshot = this.#snapshot.getStore();
+    try {
+      const result =
+        snapshot !== undefined && !snapshot.done
+          ? await snapshot.client.query<R>(sql, values)
+          : await this.#pool.query<R>(sql, values);
+      return result.rows;
+    } catch (cause) {
+      throw this.#fail(what, cause);
+    }
+  }
+
+  /**
+   * Runs a write on the pool, never on a snapshot's client: a snapshot is READ ONLY, and a write
+   * must commit on its own whether or not a reader is open.
+   */
+  async #write(what: string, sql: string, values: unknown[] = []): Promise<number> {
+    try {
+      return (await this.#pool.query(sql, values)).rowCount ?? 0;
+    } catch (cause) {
+      throw this.#fail(what, cause);
+    }
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    const rows = await this.#read<{ value: string }>(
+      'read meta',
+      `SELECT value FROM ${this.#s}.meta WHERE key = $1`,
+      [key],
+    );
+    return rows[0]?.value;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.#write(
+      'write meta',
+      `INSERT INTO ${this.#s}.meta (key, value) VALUES ($1, $2)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      [key, value],
+    );
+  }
+
+  async treeState(): Promise<TreeState> {
+    // One statement, so size and edge come from one state even outside a snapshot.
+    const rows = await this.#read<{ key: string; value: string }>(
+      'read tree state',
+      `SELECT key, value FROM ${this.#s}.meta WHERE key IN ('tree_size', 'tree_edge')`,
+    );
+    const get = (key: string): string | undefined => rows.find((r) => r.key === key)?.value;
+    const size = Number(get('tree_size') ?? '0');
+    const edgeText = get('tree_edge') ?? '';
+    const edge = edgeText === '' ? [] : edgeText.split(',').map((h) => Buffer.from(h, 'base64'));
+    return { size, edge };
+  }
+
+  async appendBatch(batch: SequencedBatch): Promise<void> {
+    const s = this.#s;
+    let client: PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (cause) {
+      throw this.#fail('append batch', cause);
+    }
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      // Compare-and-swap on the tree size under a row lock: a second writer blocks here until the
+      // first commits, then (READ COMMITTED re-reads a locked row) sees the size it wrote. The row
+      // is created on the first batch; the insert waits for a concurrent first batch too.
+      await client.query(
+        `INSERT INTO ${s}.meta (key, value) VALUES ('tree_size', '0') ON CONFLICT (key) DO NOTHING`,
+      );
+      const locked = await client.query<{ value: string }>(
+        `SELECT value FROM ${s}.meta WHERE key = 'tree_size' FOR UPDATE`,
+      );
+      const size = Number(locked.rows[0]?.value ?? '0');
+      if (size !== batch.previousSize) {
+        throw new StoreError(
+          'STORE_CONFLICT',
+          `another writer extended this log (tree size ${size}, expected ${batch.previousSize}); nothing was written`,
+          { where: this.#where },
+        );
+      }
+      // One statement per table, rows passed as parallel arrays and expanded by unnest.
+      const keys = batch.subjectKeys;
+      if (keys.length > 0) {
+        await client.query(
+          `INSERT INTO ${s}.subject_keys (kid, subject, wrapped, created_at, erased_at)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::text[], $5::text[])`,
+          [
+            keys.map((k) => k.kid),
+            keys.map((k) => k.subject),
+            keys.map((k) => k.wrapped),
+            keys.map((k) => k.createdAt),
+            keys.map((k) => k.erasedAt),
+          ],
+        );
+      }
+      const entries = batch.entries;
+      if (entries.length > 0) {
+        await client.query(
+          `INSERT INTO ${s}.entries (idx, id, type, ts, subject, producer_id, producer_seq, kid, leaf)
+           SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
+                                $6::text[], $7::bigint[], $8::text[], $9::bytea[])`,
+          [
+            entries.map((e) => e.index),
+            entries.map((e) => e.id),
+            entries.map((e) => e.type),
+            entries.map((e) => e.ts),
+            entries.map((e) => e.subject),
+            entries.map((e) => e.producerId),
+            entries.map((e) => e.producerSeq),
+            entries.map((e) => e.kid),
+            entries.map((e) => e.leaf),
+          ],
+        );
+      }
+      const contents = entries.filter((e) => e.content !== null);
+      if (contents.length > 0) {
+        await client.query(
+          `INSERT INTO ${s}.contents (idx, body) SELECT * FROM unnest($1::bigint[], $2::bytea[])`,
+          [contents.map((e) => e.index), contents.map((e) => e.content)],
+        );
+      }
+      const nodes = batch.nodes;
+      if (nodes.length > 0) {
+        await client.query(
+          `INSERT INTO ${s}.nodes (level, idx, hash)
+           SELECT * FROM unnest($1::int[], $2::bigint[], $3::bytea[])`,
+          [nodes.map((n) => n.level), nodes.map((n) => n.index), nodes.map((n) => n.hash)],
+        );
+      }
+      // seq numbered like SQLite's rowid (max + 1, no gaps): safe, the tree_size lock is held.
+      const c = batch.checkpoint;
+      await client.query(
+        `INSERT INTO ${s}.checkpoints (seq, size, root, note, created_at)
+         SELECT coalesce(max(seq), 0) + 1, $1, $2, $3, $4 FROM ${s}.checkpoints`,
+        [c.size, c.root, c.note, c.createdAt],
+      );
+      await client.query(
+        `INSERT INTO ${s}.meta (key, value) VALUES ('tree_size', $1), ('tree_edge', $2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        [
+          String(batch.tree.size),
+          batch.tree.edge.map((h) => Buffer.from(h).toString('base64')).join(','),
+        ],
+      );
+      // Durable on return: synchronous_commit is on unless the server was configured otherwise.
+      await client.query('COMMIT');
+    } catch (cause) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (e) {
+        broken = e instanceof Error ? e : new Error(String(e));
+      }
+      throw this.#fail('append batch', cause);
+    } finally {
+      client.release(broken ?? false);
+    }
+  }
+
+  async readSnapshot<T>(read: () => Promise<T>): Promise<T> {
+    // Already inside one of this store's snapshots: it is the consistent state asked for.
+    const outer = this.#snapshot.getStore();
+    if (outer !== undefined && !outer.done) return read();
+    let client: PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (cause) {
+      throw this.#fail('begin snapshot', cause);
+    }
+    try {
+      // REPEATABLE READ takes its snapshot at the first read and keeps it to the end; whatever
+      // writers commit meanwhile stays invisible. READ ONLY: nothing can be written through it.
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    } catch (cause) {
+      client.release(true);
+      throw this.#fail('begin snapshot', cause);
+    }
+    const snapshot: Snapshot = { client, done: false };
+    let broken: Error | undefined;
+    try {
+      return await this.#snapshot.run(snapshot, read);
+    } finally {
+      snapshot.done = true;
+      try {
+        await client.query('COMMIT');
+      } catch (e) {
+        broken = e instanceof Error ? e : new Error(String(e));
+      }
+      client.release(broken ?? false);
+    }
+  }
+
+  async findIndexes(ids: readonly string[]): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    if (ids.length === 0) return found;
+    const rows = await this.#read<{ id: string; idx: number }>(
+      'find ids',
+      `SELECT id, idx FROM ${this.#s}.entries WHERE id = ANY($1::text[])`,
+      [ids],
+    );
+    for (const r of rows) found.set(r.id, r.idx);
+    return found;
+  }
+
+  async getEntry(index: number): Promise<EntryWithContent | undefined> {
+    const rows = await this.#read<RawEntry>(
+      'read entry',
+      `SELECT ${this.#entryCols}, c.body FROM ${this.#s}.entries e
+       LEFT JOIN ${this.#s}.contents c ON c.idx = e.idx WHERE e.idx = $1`,
+      [index],
+    );
+    return rows[0] === undefined ? undefined : toEntry(rows[0]);
+  }
+
+  async getEntryById(id: string): Promise<EntryWithContent | undefined> {
+    const rows = await this.#read<RawEntry>(
+      'read entry',
+      `SELECT ${this.#entryCols}, c.body FROM ${this.#s}.entries e
+       LEFT JOIN ${this.#s}.contents c ON c.idx = e.idx WHERE e.id = $1`,
+      [id],
+    );
+    return rows[0] === undefined ? undefined : toEntry(rows[0]);
+  }
+
+  async getNodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
+    if (ids.length === 0) return [];
+    // One query for every id; WITH ORDINALITY keeps the order asked (duplicates included).
+    const rows = await this.#read<{ level: number; idx: number; hash: Buffer | null }>(
+      'read nodes',
+      `SELECT q.level, q.idx, n.hash
+       FROM unnest($1::int[], $2::bigint[]) WITH ORDINALITY AS q(level, idx, ord)
+       LEFT JOIN ${this.#s}.nodes n ON n.level = q.level AND n.idx = q.idx
+       ORDER BY q.ord`,
+      [ids.map((id) => id.level), ids.map((id) => id.index)],
+    );
+    return rows.map((r) => {
+      if (r.hash === null) {
+        throw new StoreError('STORE_NODE_MISSING', `tree node ${r.level}/${r.idx} is missing`, {
+          where: this.#where,
+        });
+      }
+      return r.hash;
+    });
+  }
+
+  async latestCheckpoint(): Promise<CheckpointRow | undefined> {
+    const rows = await this.#read<RawCheckpoint>(
+      'read checkpoint',
+      `SELECT * FROM ${this.#s}.checkpoints ORDER BY seq DESC LIMIT 1`,
+    );
+    return rows[0] === undefined ? undefined : toCheckpoint(rows[0]);
+  }
+
+  async *scanCheckpoints(batchSize = 1000): AsyncIterable<CheckpointRow[]> {
+    // Keyset pagination: each batch starts after the last seq seen (no OFFSET rescans).
+    let after = 0;
+    for (;;) {
+      const rows = await this.#read<RawCheckpoint>(
+        'scan checkpoints',
+        `SELECT * FROM ${this.#s}.checkpoints WHERE seq > $1 ORDER BY seq LIMIT $2`,
+        [after, batchSize],
+      );
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1]!.seq;
+      yield rows.map(toCheckpoint);
+    }
+  }
+
+  async *scanEntries(
+    options: { from?: number; batchSize?: number; withContent?: boolean } = {},
+  ): AsyncIterable<EntryWithContent[]> {
+    const s = this.#s;
+    const sql =
+      options.withContent === true
+        ? `SELECT ${this.#entryCols}, c.body FROM ${s}.entries e
+           LEFT JOIN ${s}.contents c ON c.idx = e.idx
+           WHERE e.idx >= $1 ORDER BY e.idx LIMIT $2`
+        : `SELECT ${this.#entryCols} FROM ${s}.entries e WHERE e.idx >= $1 ORDER BY e.idx LIMIT $2`;
+    const batchSize = options.batchSize ?? 10_000;
+    let from = options.from ?? 0;
+    for (;;) {
+      const rows = await this.#read<RawEntry>('scan entries', sql, [from, batchSize]);
+      if (rows.length === 0) return;
+      from = rows[rows.length - 1]!.idx + 1;
+      yield rows.map(toEntry);
+    }
+  }
+
+  async countEntries(): Promise<number> {
+    const rows = await this.#read<{ n: number }>(
+      'count entries',
+      `SELECT count(*) AS n FROM ${this.#s}.entries`,
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  async entriesBySubject(subject: string): Promise<EntryRow[]> {
+    const rows = await this.#read<RawEntry>(
+      'read by subject',
+      `SELECT ${this.#entryCols} FROM ${this.#s}.entries e WHERE e.subject = $1 ORDER BY e.idx`,
+      [subject],
+    );
+    return rows.map(toEntry);
+  }
+
+  async getActiveSubjectKey(subject: string): Promise<SubjectKeyRow | undefined> {
+    const rows = await this.#read<RawKey>(
+      'read subject key',
+      `SELECT * FROM ${this.#s}.subject_keys WHERE subject = $1 AND wrapped IS NOT NULL
+       ORDER BY created_at DESC LIMIT 1`,
+      [subject],
+    );
+    return rows[0] === undefined ? undefined : toKey(rows[0]);
+  }
+
+  async getSubjectKeys(kids: readonly string[]): Promise<Map<string, SubjectKeyRow>> {
+    const found = new Map<string, SubjectKeyRow>();
+    if (kids.length === 0) return found;
+    const rows = await this.#read<RawKey>(
+      'read subject keys',
+      `SELECT * FROM ${this.#s}.subject_keys WHERE kid = ANY($1::text[])`,
+      [kids],
+    );
+    for (const r of rows) found.set(r.kid, toKey(r));
+    return found;
+  }
+
+  async eraseSubjectKeys(subject: string, erasedAt: string): Promise<number> {
+    const n = await this.#write(
+      'erase subject keys',
+      `UPDATE ${this.#s}.subject_keys SET wrapped = NULL, erased_at = $1
+       WHERE subject = $2 AND wrapped IS NOT NULL`,
+      [erasedAt, subject],
+    );
+    // PostgreSQL's MVCC keeps the old tuple versions (with the wrapped key) in the table until
+    // VACUUM prunes them, and the WAL, base backups and replicas keep them longer still. VACUUM
+    // now makes the dead tuples' space reusable (best effort: it needs ownership of the table and
+    // can't run inside a transaction). What remains is wrapped by the key-encryption key, which
+    // never enters the database; see docs for retention of WAL and backups.
+    if (n > 0) {
+      await this.#pool.query(`VACUUM ${this.#s}.subject_keys`).catch(() => undefined);
+    }
+    return n;
+  }
+
+  async sizeOnDisk(): Promise<number> {
+    const rows = await this.#read<{ bytes: string | null }>(
+      'measure size',
+      `SELECT sum(pg_total_relation_size(to_regclass(format('%I.%I', $1::text, t)))) AS bytes
+       FROM unnest($2::text[]) AS t`,
+      [this.#schema, TABLES],
+    );
+    return Number(rows[0]?.bytes ?? 0);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.end();
+  }
+}

@@ -1,0 +1,130 @@
+// The store conformance suite against the PostgreSQL adapter, on a throwaway cluster started for
+// this file (one schema per test), plus what only PostgreSQL has: URLs, schemas, driver errors.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import { openPostgresStore } from '@docket/store';
+import type { LedgerStore } from '@docket/store';
+import { postgresAvailable, startPostgres } from '../support/postgres.js';
+import type { PostgresCluster } from '../support/postgres.js';
+import { BatchBuilder, describeStoreConformance } from './store-conformance.js';
+
+const available = postgresAvailable();
+
+describe('postgres store', available, () => {
+  let cluster: PostgresCluster | undefined;
+  let schemas = 0;
+  before(async () => {
+    cluster = await startPostgres();
+  });
+  after(async () => {
+    await cluster?.stop();
+  });
+  const url = (): string => {
+    if (cluster === undefined) throw new Error('the PostgreSQL cluster did not start');
+    return cluster.url;
+  };
+
+  describeStoreConformance('postgres', async () => {
+    const schema = `conformance_${++schemas}`;
+    const opened: LedgerStore[] = [];
+    const open = async (): Promise<LedgerStore> => {
+      const store = await openPostgresStore(url(), { schema });
+      opened.push(store);
+      return store;
+    };
+    const store = await open();
+    return {
+      store,
+      openAgain: open,
+      cleanup: async () => {
+        for (const s of opened) await s.close();
+      },
+    };
+  });
+
+  test('a URL that is not PostgreSQL’s, or a bad schema name, fails with STORE_OPEN_FAILED', async () => {
+    for (const bad of ['not a url', 'mysql://localhost/db', '/var/lib/ledger.db']) {
+      await assert.rejects(openPostgresStore(bad), { code: 'STORE_OPEN_FAILED' });
+    }
+    for (const schema of ['Upper', '1st', 'semi;colon', 'x'.repeat(64), '']) {
+      await assert.rejects(openPostgresStore(url(), { schema }), { code: 'STORE_OPEN_FAILED' });
+    }
+  });
+
+  test('a server that does not answer fails with STORE_OPEN_FAILED, without the password', async () => {
+    const dead = new URL(url());
+    dead.port = '1';
+    dead.password = 's3cret';
+    await assert.rejects(
+      openPostgresStore(dead.href),
+      (e: Error & { code: string; where: string }) => {
+        assert.equal(e.code, 'STORE_OPEN_FAILED');
+        assert.ok(e.cause !== undefined);
+        assert.doesNotMatch(`${e.message} ${e.where}`, /s3cret/);
+        return true;
+      },
+    );
+  });
+
+  test('the default schema is `docket`; two schemas in one database are separate logs', async () => {
+    const a = await openPostgresStore(url());
+    const b = await openPostgresStore(url(), { schema: 'other_log' });
+    try {
+      assert.equal(a.kind, 'postgres');
+      const builder = new BatchBuilder();
+      await a.appendBatch(builder.next(3));
+      assert.equal(await a.countEntries(), 3);
+      assert.equal(await b.countEntries(), 0);
+      await b.appendBatch(new BatchBuilder().next(1));
+      assert.equal(await a.countEntries(), 3);
+      const raw = new pg.Client({ connectionString: url() });
+      await raw.connect();
+      try {
+        const { rows } = await raw.query<{ n: string }>('SELECT count(*) AS n FROM docket.entries');
+        assert.equal(rows[0]?.n, '3');
+      } finally {
+        await raw.end();
+      }
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  test('a query that fails after opening is STORE_IO, with the driver error as cause', async () => {
+    const store = await openPostgresStore(url(), { schema: 'broken' });
+    const raw = new pg.Client({ connectionString: url() });
+    await raw.connect();
+    try {
+      await raw.query('DROP TABLE broken.contents');
+      await assert.rejects(store.getEntry(0), (e: Error & { code: string }) => {
+        assert.equal(e.code, 'STORE_IO');
+        assert.equal((e.cause as { code?: string }).code, '42P01');
+        return true;
+      });
+    } finally {
+      await raw.end();
+      await store.close();
+    }
+  });
+
+  test('erasure nulls the wrapped keys and vacuums subject_keys so old tuple versions go', async () => {
+    const store = await openPostgresStore(url(), { schema: 'erasure' });
+    const raw = new pg.Client({ connectionString: url() });
+    await raw.connect();
+    try {
+      await store.appendBatch(new BatchBuilder().next(4));
+      assert.equal(await store.eraseSubjectKeys('subj-a', '2026-06-01T00:00:00.000Z'), 1);
+      const { rows } = await raw.query<{ wrapped: Buffer | null; vacuumed: boolean }>(
+        `SELECT k.wrapped, s.last_vacuum IS NOT NULL AS vacuumed
+         FROM erasure.subject_keys k, pg_stat_user_tables s
+         WHERE k.subject = 'subj-a' AND s.schemaname = 'erasure' AND s.relname = 'subject_keys'`,
+      );
+      assert.deepEqual(rows, [{ wrapped: null, vacuumed: true }]);
+    } finally {
+      await raw.end();
+      await store.close();
+    }
+  });
+});
