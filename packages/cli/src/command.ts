@@ -15,6 +15,16 @@ export function dataDirOf(values: Record<string, string | boolean | undefined>):
   return process.env['DOCKET_DATA_DIR'] ?? '.docket';
 }
 
+/** `{ pgUrl }` from --pg (else `DOCKET_PG_URL` applies downstream), or nothing. */
+export function storeOf(values: Record<string, string | boolean | undefined>): { pgUrl?: string } {
+  const pg = values['pg'];
+  return typeof pg === 'string' && pg !== '' ? { pgUrl: pg } : {};
+}
+
 /** Help text shared by commands that take a data directory. */
-export const DATA_HELP = '  --data DIR    data directory (default: $DOCKET_DATA_DIR or ./.docket)';
+export const DATA_HELP = [
+  '  --data DIR    data directory: keys, published checkpoint and, by default, the SQLite store',
+  '                (default: $DOCKET_DATA_DIR or ./.docket)',
+  '  --pg URL      keep the log in PostgreSQL instead (default: $DOCKET_PG_URL)',
+].join('\n');
 export const JSON_HELP = '  --json        machine-readable output on stdout';

@@ -12,11 +12,12 @@ import {
 import type { Checkpoint, LeafEnvelope, NoteVerifier } from '@docket/core';
 import { DocketError } from '@docket/protocol';
 import type { Issue } from '@docket/protocol';
-import { openSqliteStore } from '@docket/store';
 import type { EntryWithContent, LedgerStore } from '@docket/store';
 import { dataDirPaths, readLogVkey, readMasterKey } from './data-dir.js';
 import { LedgerError } from './errors.js';
 import { KeyRing } from './keyring.js';
+import { openLedgerStore } from './open-store.js';
+import { pgUrlOf } from './options.js';
 import { proveConsistency } from './store-proofs.js';
 
 /** Options of {@link auditDataDir}. */
@@ -29,6 +30,8 @@ export interface AuditOptions {
   readonly skipContent?: boolean;
   /** Called now and then with the number of entries checked so far. */
   readonly onProgress?: (checked: number, total: number) => void;
+  /** The log's PostgreSQL URL (default: `DOCKET_PG_URL`, else the data directory's SQLite file). */
+  readonly pgUrl?: string;
 }
 
 /** What a full audit found. */
@@ -70,32 +73,22 @@ interface SignedCheckpoint extends Checkpoint {
  */
 export async function auditDataDir(dir: string, options: AuditOptions = {}): Promise<AuditReport> {
   const paths = dataDirPaths(dir);
-  if (!existsSync(paths.db)) {
-    throw new LedgerError('LEDGER_NOT_FOUND', `no ledger in ${paths.dir}`, { where: paths.dir });
-  }
-  const vkey = options.vkey ?? readLogVkey(dir);
-  const verifier = createNoteVerifier(vkey);
-  let ring: KeyRing | undefined;
-  if (options.skipContent !== true) {
-    try {
-      ring = new KeyRing(readMasterKey(dir));
-    } catch (cause) {
-      if (!(cause instanceof LedgerError)) throw cause;
-      throw new LedgerError(
-        cause.code,
-        `${cause.message}; to audit without it (roots, signatures, structure), use --no-content`,
-        { where: cause.where, cause },
-      );
-    }
-  }
-  const trusted = [
-    options.trustedCheckpoint,
-    existsSync(paths.checkpoint) ? readFileSync(paths.checkpoint, 'utf8') : undefined,
-  ];
-  const store = openSqliteStore(paths.db, { readonly: true });
+  const store = await openLedgerStore(paths, pgUrlOf(options.pgUrl), {
+    mustExist: true,
+    readonly: true,
+  });
   try {
+    const vkey = options.vkey ?? readLogVkey(dir);
+    const verifier = createNoteVerifier(vkey);
+    let ring: KeyRing | undefined;
+    if (options.skipContent !== true) ring = new KeyRing(readMasterKeyForAudit(dir));
+    // The published checkpoint is read before the snapshot starts, so it can't be newer than it.
+    const trusted = [
+      options.trustedCheckpoint,
+      existsSync(paths.checkpoint) ? readFileSync(paths.checkpoint, 'utf8') : undefined,
+    ];
     // One snapshot for the whole audit, so a writer committing meanwhile can't make the
-    // checkpoints look newer than the entries. The published checkpoint was read before it.
+    // checkpoints look newer than the entries.
     return await store.readSnapshot(() =>
       auditStore(store, {
         verifier,
@@ -108,6 +101,20 @@ export async function auditDataDir(dir: string, options: AuditOptions = {}): Pro
     );
   } finally {
     await store.close();
+  }
+}
+
+/** The master key, or an error that tells the auditor how to go on without it. */
+function readMasterKeyForAudit(dir: string): Buffer {
+  try {
+    return readMasterKey(dir);
+  } catch (cause) {
+    if (!(cause instanceof LedgerError)) throw cause;
+    throw new LedgerError(
+      cause.code,
+      `${cause.message}; to audit without it (roots, signatures, structure), use --no-content`,
+      { where: cause.where, cause },
+    );
   }
 }
 

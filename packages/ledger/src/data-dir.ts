@@ -95,19 +95,25 @@ const ORIGIN = /^[^\s+]+$/u;
  */
 export function generateLogKey(dir: string, origin?: string): { origin: string; vkey: string } {
   const paths = dataDirPaths(dir);
+  if (existsSync(paths.db)) {
+    throw new LedgerError(
+      'LEDGER_EXISTS',
+      `${paths.db} already holds a log; its key can't be replaced`,
+      { where: paths.db },
+    );
+  }
+  return writeLogKey(dir, origin);
+}
+
+/** Writes a new log key pair (no check for an existing log: {@link generateLogKey} does that). */
+export function writeLogKey(dir: string, origin?: string): { origin: string; vkey: string } {
+  const paths = dataDirPaths(dir);
   const name = origin ?? `docket.local/${randomBytes(6).toString('hex')}`;
   if (!ORIGIN.test(name)) {
     throw new LedgerError(
       'ORIGIN_INVALID',
       `origin "${name}" must be non-empty, with no spaces and no "+"`,
       { where: '--origin' },
-    );
-  }
-  if (existsSync(paths.db)) {
-    throw new LedgerError(
-      'LEDGER_EXISTS',
-      `${paths.db} already holds a log; its key can't be replaced`,
-      { where: paths.db },
     );
   }
   const { skey, vkey } = generateSignerKey(name);

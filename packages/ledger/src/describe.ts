@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import { openSqliteStore } from '@docket/store';
 import { dataDirPaths, readLogVkey } from './data-dir.js';
-import { LedgerError } from './errors.js';
 import type { LogInfo } from './ledger.js';
+import { openLedgerStore } from './open-store.js';
+import { pgUrlOf } from './options.js';
 
 /**
  * Origin, size, vkey and latest checkpoint of a data directory, read without opening the log for
@@ -11,12 +10,9 @@ import type { LogInfo } from './ledger.js';
  * @example
  * const { origin, size } = await describeLog('.docket');
  */
-export async function describeLog(dir: string): Promise<LogInfo> {
+export async function describeLog(dir: string, pgUrl?: string): Promise<LogInfo> {
   const paths = dataDirPaths(dir);
-  if (!existsSync(paths.db)) {
-    throw new LedgerError('LEDGER_NOT_FOUND', `no ledger in ${paths.dir}`, { where: paths.dir });
-  }
-  const store = openSqliteStore(paths.db, { readonly: true });
+  const store = await openLedgerStore(paths, pgUrlOf(pgUrl), { mustExist: true, readonly: true });
   try {
     const latest = await store.latestCheckpoint();
     return {

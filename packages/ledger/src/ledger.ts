@@ -23,21 +23,21 @@ import type {
 } from '@docket/core';
 import { assertDecision, createUuidV7, DocketError } from '@docket/protocol';
 import type { DecisionRecord, JsonValue } from '@docket/protocol';
-import { openSqliteStore } from '@docket/store';
 import type { EntryWithContent, LedgerStore, SubjectKeyRow } from '@docket/store';
 import { CheckpointSigner } from './checkpoint-signer.js';
 import {
   dataDirPaths,
-  generateLogKey,
   generateMasterKey,
   readLogKey,
   readMasterKey,
   writeFileDurable,
+  writeLogKey,
 } from './data-dir.js';
 import type { DataDirPaths } from './data-dir.js';
 import { LedgerError } from './errors.js';
 import { KeyRing } from './keyring.js';
 import type { DataKey } from './keyring.js';
+import { openLedgerStore } from './open-store.js';
 import { resolveLedgerOptions } from './options.js';
 import type { LedgerOptions, ResolvedLedgerOptions } from './options.js';
 import { nodeKey, proveConsistency, proveInclusion, storeRootAt } from './store-proofs.js';
@@ -123,22 +123,19 @@ interface PoolItem {
 export async function openLedger(options: LedgerOptions): Promise<Ledger> {
   const resolved = resolveLedgerOptions(options);
   const paths = dataDirPaths(resolved.dataDir);
-  const fresh = !existsSync(paths.db);
-  if (fresh) {
-    if (!resolved.create) {
-      throw new LedgerError('LEDGER_NOT_FOUND', `no ledger in ${paths.dir}`, { where: paths.dir });
-    }
-    if (!existsSync(paths.logKey) && process.env['DOCKET_LOG_KEY'] === undefined) {
-      generateLogKey(paths.dir, resolved.origin);
-    }
-    if (!existsSync(paths.masterKey) && process.env['DOCKET_MASTER_KEY'] === undefined) {
-      generateMasterKey(paths.dir);
-    }
-  }
-  const signer = createNoteSigner(readLogKey(paths.dir));
-  const ring = new KeyRing(readMasterKey(paths.dir));
-  const store = openSqliteStore(paths.db);
+  const store = await openLedgerStore(paths, resolved.pgUrl, { mustExist: !resolved.create });
   try {
+    if ((await store.getMeta('origin')) === undefined) {
+      // A new log: make its keys, unless the data directory or the environment has them.
+      if (!existsSync(paths.logKey) && process.env['DOCKET_LOG_KEY'] === undefined) {
+        writeLogKey(paths.dir, resolved.origin);
+      }
+      if (!existsSync(paths.masterKey) && process.env['DOCKET_MASTER_KEY'] === undefined) {
+        generateMasterKey(paths.dir);
+      }
+    }
+    const signer = createNoteSigner(readLogKey(paths.dir));
+    const ring = new KeyRing(readMasterKey(paths.dir));
     const ledger = new Ledger(resolved, paths, store, signer, ring);
     await ledger.start();
     return ledger;

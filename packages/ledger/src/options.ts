@@ -12,6 +12,11 @@ export interface LedgerOptions {
   readonly create?: boolean;
   /** Origin (log name) for a new log; ignored for an existing one. */
   readonly origin?: string;
+  /**
+   * A PostgreSQL URL (`postgres://…`, `DOCKET_PG_URL`): the log's store instead of the data
+   * directory's SQLite file. Keys and the published checkpoint stay in the data directory.
+   */
+  readonly pgUrl?: string;
 }
 
 /** {@link LedgerOptions} with every default applied. */
@@ -21,6 +26,7 @@ export interface ResolvedLedgerOptions {
   readonly flushMaxEntries: number;
   readonly create: boolean;
   readonly origin: string | undefined;
+  readonly pgUrl: string | undefined;
 }
 
 function intOption(
@@ -74,5 +80,17 @@ export function resolveLedgerOptions(options: LedgerOptions): ResolvedLedgerOpti
     ),
     create: options.create ?? true,
     origin: options.origin,
+    pgUrl: pgUrlOf(options.pgUrl),
   };
+}
+
+/**
+ * The PostgreSQL URL to use: the option, else `DOCKET_PG_URL`, else none (SQLite).
+ *
+ * @example
+ * const url = pgUrlOf(undefined); // process.env.DOCKET_PG_URL, if set
+ */
+export function pgUrlOf(option: string | undefined): string | undefined {
+  const url = option ?? process.env['DOCKET_PG_URL'];
+  return url === undefined || url === '' ? undefined : url;
 }

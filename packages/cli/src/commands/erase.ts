@@ -1,6 +1,6 @@
 import { openLedger } from '@docket/ledger';
 import { parse, required } from '../args.js';
-import { DATA_HELP, dataDirOf, JSON_HELP } from '../command.js';
+import { DATA_HELP, dataDirOf, JSON_HELP, storeOf } from '../command.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { n } from '../output.js';
@@ -23,12 +23,17 @@ ${JSON_HELP}`,
   async run(argv, io) {
     const { values } = parse(argv, {
       data: { type: 'string' },
+      pg: { type: 'string' },
       subject: { type: 'string' },
       reason: { type: 'string' },
     });
     const subject = required(values, 'subject');
     const reason = required(values, 'reason');
-    const ledger = await openLedger({ dataDir: dataDirOf(values), create: false });
+    const ledger = await openLedger({
+      dataDir: dataDirOf(values),
+      ...storeOf(values),
+      create: false,
+    });
     try {
       const result = await ledger.erase(subject, reason);
       if (values['json'] === true) io.out(`${JSON.stringify({ ok: true, ...result })}\n`);

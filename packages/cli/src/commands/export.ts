@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { openLedger } from '@docket/ledger';
 import { parse, required } from '../args.js';
-import { DATA_HELP, dataDirOf, JSON_HELP } from '../command.js';
+import { DATA_HELP, dataDirOf, JSON_HELP, storeOf } from '../command.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -25,13 +25,18 @@ ${JSON_HELP}`,
   async run(argv, io) {
     const { values } = parse(argv, {
       data: { type: 'string' },
+      pg: { type: 'string' },
       decision: { type: 'string' },
       disclose: { type: 'string' },
       out: { type: 'string' },
     });
     const id = required(values, 'decision');
     const out = required(values, 'out');
-    const ledger = await openLedger({ dataDir: dataDirOf(values), create: false });
+    const ledger = await openLedger({
+      dataDir: dataDirOf(values),
+      ...storeOf(values),
+      create: false,
+    });
     try {
       const list =
         typeof values['disclose'] === 'string'

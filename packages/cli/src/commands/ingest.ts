@@ -4,7 +4,7 @@ import { DocketError, parseStrictJson } from '@docket/protocol';
 import type { Issue } from '@docket/protocol';
 import { openLedger } from '@docket/ledger';
 import { parse } from '../args.js';
-import { DATA_HELP, dataDirOf, JSON_HELP } from '../command.js';
+import { DATA_HELP, dataDirOf, JSON_HELP, storeOf } from '../command.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { createProgress, formatIssue, n } from '../output.js';
@@ -33,6 +33,7 @@ ${JSON_HELP}`,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
       data: { type: 'string' },
+      pg: { type: 'string' },
       origin: { type: 'string' },
       quiet: { type: 'boolean' },
     });
@@ -45,9 +46,11 @@ ${JSON_HELP}`,
     const json = values['json'] === true;
     const dir = dataDirOf(values);
     const origin = typeof values['origin'] === 'string' ? values['origin'] : undefined;
-    const ledger = await openLedger(
-      origin === undefined ? { dataDir: dir } : { dataDir: dir, origin },
-    );
+    const ledger = await openLedger({
+      dataDir: dir,
+      ...storeOf(values),
+      ...(origin === undefined ? {} : { origin }),
+    });
     const progress = createProgress(io, values['quiet'] === true || json);
     const counts = { accepted: 0, duplicate: 0, rejected: 0 };
     const rejected: Rejected[] = [];

@@ -1,6 +1,6 @@
 import { describeLog } from '@docket/ledger';
 import { parse } from '../args.js';
-import { DATA_HELP, dataDirOf, JSON_HELP } from '../command.js';
+import { DATA_HELP, dataDirOf, JSON_HELP, storeOf } from '../command.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { n } from '../output.js';
@@ -18,8 +18,8 @@ Options:
 ${DATA_HELP}
 ${JSON_HELP}`,
   async run(argv, io) {
-    const { values } = parse(argv, { data: { type: 'string' } });
-    const info = await describeLog(dataDirOf(values));
+    const { values } = parse(argv, { data: { type: 'string' }, pg: { type: 'string' } });
+    const info = await describeLog(dataDirOf(values), storeOf(values).pgUrl);
     if (values['json'] === true) {
       io.out(`${JSON.stringify({ ok: true, ...info })}\n`);
     } else {

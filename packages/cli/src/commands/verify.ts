@@ -4,7 +4,7 @@ import { DocketError, parseStrictJson } from '@docket/protocol';
 import { auditDataDir } from '@docket/ledger';
 import type { AuditReport } from '@docket/ledger';
 import { optional, parse } from '../args.js';
-import { DATA_HELP, dataDirOf, JSON_HELP } from '../command.js';
+import { DATA_HELP, dataDirOf, JSON_HELP, storeOf } from '../command.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { createProgress, formatIssue, n } from '../output.js';
@@ -35,6 +35,7 @@ ${JSON_HELP}`,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
       data: { type: 'string' },
+      pg: { type: 'string' },
       key: { type: 'string' },
       checkpoint: { type: 'string' },
       'no-content': { type: 'boolean' },
@@ -56,6 +57,7 @@ ${JSON_HELP}`,
     const checkpointFile = optional(values, 'checkpoint');
     const progress = createProgress(io, values['quiet'] === true || json);
     const report = await auditDataDir(dir, {
+      ...storeOf(values),
       ...(key === undefined ? {} : { vkey: key }),
       ...(checkpointFile === undefined
         ? {}
