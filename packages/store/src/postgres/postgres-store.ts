@@ -2,6 +2,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type * as PgDriver from 'pg';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { StoreError } from '../errors.js';
+import { toCheckpoint, toEntry, toKey } from '../rows.js';
+import type { RawCheckpoint, RawEntry, RawKey } from '../rows.js';
 import type {
   CheckpointRow,
   EntryRow,
@@ -52,64 +54,6 @@ CREATE INDEX IF NOT EXISTS subject_keys_subject ON $S.subject_keys (subject);
 `;
 
 const TABLES = ['meta', 'entries', 'contents', 'nodes', 'checkpoints', 'subject_keys'];
-
-interface RawEntry {
-  idx: number;
-  id: string;
-  type: string;
-  ts: string;
-  subject: string | null;
-  producer_id: string | null;
-  producer_seq: number | null;
-  kid: string | null;
-  leaf: Buffer;
-  body?: Buffer | null;
-}
-
-interface RawCheckpoint {
-  seq: number;
-  size: number;
-  root: Buffer;
-  note: string;
-  created_at: string;
-}
-
-interface RawKey {
-  kid: string;
-  subject: string;
-  wrapped: Buffer | null;
-  created_at: string;
-  erased_at: string | null;
-}
-
-const toEntry = (r: RawEntry): EntryWithContent => ({
-  index: r.idx,
-  id: r.id,
-  type: r.type,
-  ts: r.ts,
-  subject: r.subject,
-  producerId: r.producer_id,
-  producerSeq: r.producer_seq,
-  kid: r.kid,
-  leaf: r.leaf,
-  content: r.body ?? null,
-});
-
-const toCheckpoint = (r: RawCheckpoint): CheckpointRow => ({
-  seq: r.seq,
-  size: r.size,
-  root: r.root,
-  note: r.note,
-  createdAt: r.created_at,
-});
-
-const toKey = (r: RawKey): SubjectKeyRow => ({
-  subject: r.subject,
-  kid: r.kid,
-  wrapped: r.wrapped,
-  createdAt: r.created_at,
-  erasedAt: r.erased_at,
-});
 
 /** `bigint` columns as JS numbers; a value past 2^53 would be silently rounded, so it throws. */
 const toSafeInteger = (text: string): number => {

@@ -1,6 +1,8 @@
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
+import { toCheckpoint, toEntry, toKey } from '../rows.js';
+import type { RawCheckpoint, RawEntry, RawKey } from '../rows.js';
 import type {
   CheckpointRow,
   EntryRow,
@@ -43,64 +45,6 @@ CREATE TABLE IF NOT EXISTS subject_keys (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS subject_keys_subject ON subject_keys(subject);
 `;
-
-interface RawEntry {
-  idx: number;
-  id: string;
-  type: string;
-  ts: string;
-  subject: string | null;
-  producer_id: string | null;
-  producer_seq: number | null;
-  kid: string | null;
-  leaf: Buffer;
-  body?: Buffer | null;
-}
-
-interface RawCheckpoint {
-  seq: number;
-  size: number;
-  root: Buffer;
-  note: string;
-  created_at: string;
-}
-
-interface RawKey {
-  kid: string;
-  subject: string;
-  wrapped: Buffer | null;
-  created_at: string;
-  erased_at: string | null;
-}
-
-const toEntry = (r: RawEntry): EntryWithContent => ({
-  index: r.idx,
-  id: r.id,
-  type: r.type,
-  ts: r.ts,
-  subject: r.subject,
-  producerId: r.producer_id,
-  producerSeq: r.producer_seq,
-  kid: r.kid,
-  leaf: r.leaf,
-  content: r.body ?? null,
-});
-
-const toCheckpoint = (r: RawCheckpoint): CheckpointRow => ({
-  seq: r.seq,
-  size: r.size,
-  root: r.root,
-  note: r.note,
-  createdAt: r.created_at,
-});
-
-const toKey = (r: RawKey): SubjectKeyRow => ({
-  subject: r.subject,
-  kid: r.kid,
-  wrapped: r.wrapped,
-  createdAt: r.created_at,
-  erasedAt: r.erased_at,
-});
 
 /** Long scans give way between batches, so a server stays responsive during an audit. */
 const yieldToEventLoop = (): Promise<void> =>
