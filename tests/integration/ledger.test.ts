@@ -10,11 +10,10 @@ import {
   createNoteVerifier,
   generateSignerKey,
   openCheckpoint,
-  verifyInclusion,
 } from '@docket/core';
 import { auditDataDir, CheckpointSigner, dataDirPaths, openLedger } from '@docket/ledger';
 import type { Ledger } from '@docket/ledger';
-import { fixtureDecision, tempDir } from '../support/ledger-fixture.js';
+import { fixtureDecision, tempDir, verifyReceipt } from '../support/ledger-fixture.js';
 
 describe('ledger', () => {
   const tmp = tempDir();
@@ -68,19 +67,7 @@ describe('ledger', () => {
   test('a receipt verifies: inclusion proof against the signed checkpoint', async () => {
     const records = Array.from({ length: 25 }, (_, i) => fixtureDecision(100 + i));
     await Promise.all(records.map((r) => ledger.append(r)));
-    const verifier = createNoteVerifier(ledger.vkey);
-    for (const r of records) {
-      const receipt = await ledger.receipt(r.id);
-      const { checkpoint } = openCheckpoint(receipt.checkpoint, verifier);
-      assert.equal(checkpoint.size, receipt.treeSize);
-      verifyInclusion(
-        receipt.index,
-        receipt.treeSize,
-        Buffer.from(receipt.leafHash, 'base64'),
-        receipt.proof.map((p) => Buffer.from(p, 'base64')),
-        checkpoint.root,
-      );
-    }
+    for (const r of records) verifyReceipt(await ledger.receipt(r.id), ledger.vkey);
   });
 
   test('read gives back exactly what was appended (encrypted and clear)', async () => {

@@ -6,9 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { createNoteVerifier, openCheckpoint, verifyInclusion } from '@docket/core';
 import { auditDataDir, openLedger } from '@docket/ledger';
-import { fixtureDecision, tempDir } from '../support/ledger-fixture.js';
+import { fixtureDecision, tempDir, verifyReceipt } from '../support/ledger-fixture.js';
 import { postgresAvailable, startPostgres } from '../support/postgres.js';
 import type { PostgresCluster } from '../support/postgres.js';
 import { repoRoot } from '../support/vectors.js';
@@ -52,18 +51,7 @@ describe('the ledger on PostgreSQL', postgresAvailable(), () => {
     });
     const records = Array.from({ length: 20 }, (_, i) => fixtureDecision(i));
     await Promise.all(records.map((r) => ledger.append(r)));
-    const verifier = createNoteVerifier(ledger.vkey);
-    for (const r of records) {
-      const receipt = await ledger.receipt(r.id);
-      const { checkpoint } = openCheckpoint(receipt.checkpoint, verifier);
-      verifyInclusion(
-        receipt.index,
-        checkpoint.size,
-        Buffer.from(receipt.leafHash, 'base64'),
-        receipt.proof.map((p) => Buffer.from(p, 'base64')),
-        checkpoint.root,
-      );
-    }
+    for (const r of records) verifyReceipt(await ledger.receipt(r.id), ledger.vkey);
     assert.equal((await ledger.append(records[0]!)).status, 'duplicate');
     const erased = await ledger.erase('applicant-1', 'DSR on PostgreSQL');
     assert.equal(erased.keysDestroyed, 1);

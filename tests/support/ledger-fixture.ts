@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createUuidV7, sampleDecision } from '@docket/protocol';
 import type { DecisionRecord } from '@docket/protocol';
+import { createNoteVerifier, openCheckpoint, verifyInclusion } from '@docket/core';
 import { openLedger } from '@docket/ledger';
+import type { Receipt } from '@docket/ledger';
 
 /** A fresh temporary directory, removed by the returned function. */
 export function tempDir(prefix = 'docket-test-'): { dir: string; cleanup: () => void } {
@@ -61,4 +63,24 @@ export async function createFixtureLedger(
     await ledger.close();
   }
   return records;
+}
+
+/**
+ * Checks a receipt the way a third party would: the checkpoint signature under `vkey`, its size,
+ * and the inclusion proof from the leaf hash to the signed root. Throws on any mismatch.
+ */
+export function verifyReceipt(receipt: Receipt, vkey: string): void {
+  const { checkpoint } = openCheckpoint(receipt.checkpoint, createNoteVerifier(vkey));
+  if (checkpoint.size !== receipt.treeSize) {
+    throw new Error(
+      `receipt says tree size ${receipt.treeSize}, its checkpoint ${checkpoint.size}`,
+    );
+  }
+  verifyInclusion(
+    receipt.index,
+    checkpoint.size,
+    Buffer.from(receipt.leafHash, 'base64'),
+    receipt.proof.map((p) => Buffer.from(p, 'base64')),
+    checkpoint.root,
+  );
 }
