@@ -128,6 +128,34 @@ describe('docket CLI', () => {
     assert.match(info.checkpoint, /^cli\.test\/log\n3\n/);
   });
 
+  test('verify --checkpoint: a checkpoint saved earlier must be extended; one from another log is refused', () => {
+    const saved = join(tmp.dir, 'saved-checkpoint');
+    writeFileSync(
+      saved,
+      (json(docket('log', '--data', data, '--json')) as { checkpoint: string }).checkpoint,
+    );
+    const more = join(tmp.dir, 'more.jsonl');
+    writeFileSync(more, JSON.stringify(fixtureDecision(40)));
+    assert.equal(docket('ingest', '--data', data, more).code, 0);
+    const ok = docket('verify', '--data', data, '--checkpoint', saved, '--no-content');
+    assert.equal(ok.code, 0, ok.stdout);
+    const otherData = join(tmp.dir, 'other-data');
+    assert.equal(docket('ingest', '--data', otherData, more).code, 0);
+    const foreign = join(tmp.dir, 'foreign-checkpoint');
+    writeFileSync(
+      foreign,
+      (json(docket('log', '--data', otherData, '--json')) as { checkpoint: string }).checkpoint,
+    );
+    const bad = docket('verify', '--data', data, '--checkpoint', foreign, '--no-content', '--json');
+    assert.equal(bad.code, 1);
+    assert.ok(
+      (json(bad) as { issues: { code: string }[] }).issues.some(
+        (i) => i.code === 'CHECKPOINT_SIGNATURE_INVALID',
+      ),
+    );
+    assert.equal(docket('verify', '--data', data, '--checkpoint', join(tmp.dir, 'absent')).code, 3);
+  });
+
   test('export writes a bundle that verify checks offline with only the key', () => {
     const log = json(docket('log', '--data', data, '--json')) as { vkey: string };
     const id = (
