@@ -492,16 +492,22 @@ export class Ledger {
   async receipt(id: string): Promise<Receipt> {
     await this.#pending.get(id);
     const entry = await this.#requireEntry(id);
-    const latest = (await this.#store.latestCheckpoint())!;
-    const proof = await proveInclusion(this.#store, entry.index, latest.size);
+    const { size, note, proof } = await this.#inclusion(entry.index);
     return {
       id,
       index: entry.index,
-      treeSize: latest.size,
+      treeSize: size,
       leafHash: hashLeaf(entry.leaf).toString('base64'),
       proof: proof.map((h) => h.toString('base64')),
-      checkpoint: latest.note,
+      checkpoint: note,
     };
+  }
+
+  /** The inclusion proof of `index` in the tree of the latest signed checkpoint. */
+  async #inclusion(index: number): Promise<{ size: number; note: string; proof: Buffer[] }> {
+    const latest = (await this.#store.latestCheckpoint())!;
+    const proof = await proveInclusion(this.#store, index, latest.size);
+    return { size: latest.size, note: latest.note, proof };
   }
 
   async #requireEntry(id: string): Promise<EntryWithContent> {
@@ -573,16 +579,16 @@ export class Ledger {
       }
       disclosed[name] = { value: entry.fields[name] ?? null, salt: entry.salts[name] ?? '' };
     }
-    const receipt = await this.receipt(id);
+    const { note, proof } = await this.#inclusion(entry.index);
     return createBundle({
       origin: this.origin,
       vkey: this.vkey,
       envelope: entry.envelope,
       disclosed,
       erased: entry.erased,
-      index: receipt.index,
-      hashes: receipt.proof.map((h) => Buffer.from(h, 'base64')),
-      checkpoint: receipt.checkpoint,
+      index: entry.index,
+      hashes: proof,
+      checkpoint: note,
     });
   }
 
