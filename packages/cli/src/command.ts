@@ -1,3 +1,4 @@
+import type { OptionSpec } from './args.js';
 import type { Io } from './output.js';
 
 /** One CLI command: its help text and what it does. Returns the exit code. */
@@ -20,6 +21,12 @@ export function storeOf(values: Record<string, string | boolean | undefined>): {
   const pg = values['pg'];
   return typeof pg === 'string' && pg !== '' ? { pgUrl: pg } : {};
 }
+
+/** The options documented by {@link DATA_HELP}: where the log lives. */
+export const DATA_OPTIONS: OptionSpec = {
+  data: { type: 'string' },
+  pg: { type: 'string' },
+};
 
 /** Help text shared by commands that take a data directory. */
 export const DATA_HELP = [

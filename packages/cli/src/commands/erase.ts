@@ -1,6 +1,6 @@
 import { openLedger } from '@docket/ledger';
 import { parse, required } from '../args.js';
-import { DATA_HELP, dataDirOf, JSON_HELP, storeOf } from '../command.js';
+import { DATA_HELP, DATA_OPTIONS, dataDirOf, JSON_HELP, storeOf } from '../command.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { n } from '../output.js';
@@ -22,8 +22,7 @@ ${DATA_HELP}
 ${JSON_HELP}`,
   async run(argv, io) {
     const { values } = parse(argv, {
-      data: { type: 'string' },
-      pg: { type: 'string' },
+      ...DATA_OPTIONS,
       subject: { type: 'string' },
       reason: { type: 'string' },
     });

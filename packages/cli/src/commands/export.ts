@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { openLedger } from '@docket/ledger';
 import { parse, required } from '../args.js';
-import { DATA_HELP, dataDirOf, JSON_HELP, storeOf } from '../command.js';
+import { DATA_HELP, DATA_OPTIONS, dataDirOf, JSON_HELP, storeOf } from '../command.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -24,8 +24,7 @@ ${DATA_HELP}
 ${JSON_HELP}`,
   async run(argv, io) {
     const { values } = parse(argv, {
-      data: { type: 'string' },
-      pg: { type: 'string' },
+      ...DATA_OPTIONS,
       decision: { type: 'string' },
       disclose: { type: 'string' },
       out: { type: 'string' },

@@ -1,6 +1,6 @@
 import { describeLog } from '@docket/ledger';
 import { parse } from '../args.js';
-import { DATA_HELP, dataDirOf, JSON_HELP, storeOf } from '../command.js';
+import { DATA_HELP, DATA_OPTIONS, dataDirOf, JSON_HELP, storeOf } from '../command.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { n } from '../output.js';
@@ -18,7 +18,7 @@ Options:
 ${DATA_HELP}
 ${JSON_HELP}`,
   async run(argv, io) {
-    const { values } = parse(argv, { data: { type: 'string' }, pg: { type: 'string' } });
+    const { values } = parse(argv, DATA_OPTIONS);
     const info = await describeLog(dataDirOf(values), storeOf(values).pgUrl);
     if (values['json'] === true) {
       io.out(`${JSON.stringify({ ok: true, ...info })}\n`);

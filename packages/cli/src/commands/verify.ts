@@ -4,7 +4,7 @@ import { DocketError, parseStrictJson } from '@docket/protocol';
 import { auditDataDir } from '@docket/ledger';
 import type { AuditReport } from '@docket/ledger';
 import { optional, parse } from '../args.js';
-import { DATA_HELP, dataDirOf, JSON_HELP, storeOf } from '../command.js';
+import { DATA_HELP, DATA_OPTIONS, dataDirOf, JSON_HELP, storeOf } from '../command.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { createProgress, formatIssue, n } from '../output.js';
@@ -34,8 +34,7 @@ ${DATA_HELP}
 ${JSON_HELP}`,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
-      data: { type: 'string' },
-      pg: { type: 'string' },
+      ...DATA_OPTIONS,
       key: { type: 'string' },
       checkpoint: { type: 'string' },
       'no-content': { type: 'boolean' },
