@@ -1,7 +1,7 @@
 import { DocketError } from '@docket/protocol';
 import { generateLogKey } from '@docket/ledger';
 import { optional, parse } from '../args.js';
-import { DATA_HELP, dataDirOf, JSON_HELP } from '../command.js';
+import { dataDirOf, JSON_HELP } from '../command.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -17,7 +17,7 @@ checkpoint (C2SP tlog-checkpoint): a schema-less URL such as example.com/decisio
 Refuses to replace an existing key.
 
 Options:
-${DATA_HELP}
+  --data DIR      data directory for the key files (default: $DOCKET_DATA_DIR or ./.docket)
   --origin NAME   the log's origin (default: docket.local/<random>)
 ${JSON_HELP}`,
   run(argv, io) {
