@@ -105,6 +105,7 @@ async function proofs(): Promise<void> {
           producerId: null,
           producerSeq: null,
           kid: null,
+          ref: null,
           leaf,
           content: null,
         });

@@ -20,6 +20,8 @@ import type {
   EntryWithContent,
   LedgerStore,
   NodeId,
+  SearchQuery,
+  SearchRow,
   SequencedBatch,
   SubjectKeyRow,
 } from '@docket/store';
@@ -39,6 +41,7 @@ export class BatchBuilder {
   /** Every node ever completed, by `level/index`. */
   readonly nodes: Map<string, Buffer>;
   readonly entries: EntryWithContent[];
+  readonly search: SearchRow[];
   /** Sizes and roots of the checkpoints built so far. */
   readonly checkpoints: { size: number; root: Buffer }[];
   readonly #keys: Map<string, SubjectKeyRow>;
@@ -50,6 +53,7 @@ export class BatchBuilder {
     this.range = new CompactRange(from?.range.size ?? 0, from?.range.edge ?? []);
     this.nodes = new Map(from?.nodes);
     this.entries = [...(from?.entries ?? [])];
+    this.search = [...(from?.search ?? [])];
     this.checkpoints = [...(from?.checkpoints ?? [])];
     this.#keys = new Map(from === undefined ? [] : from.#keys);
     this.#keysWritten = new Set(from === undefined ? [] : from.#keysWritten);
@@ -65,6 +69,7 @@ export class BatchBuilder {
     const entries: EntryWithContent[] = [];
     const nodes = [];
     const subjectKeys: SubjectKeyRow[] = [];
+    const search: SearchRow[] = [];
     for (let i = 0; i < count; i++) {
       const index = this.range.size;
       const subject = index % 2 === 0 ? (index % 4 === 0 ? 'subj-a' : 'subj-b') : null;
@@ -77,8 +82,15 @@ export class BatchBuilder {
       const producer = index % 5 === 4 ? null : { id: 'producer-1', seq: index };
       const ts = this.#tick();
       const id = `${prefix}-${index}-${randomBytes(4).toString('hex')}`;
+      // Every seventh entry a tombstone, every seventh (from 5) an event about the entry before.
+      const type =
+        index % 7 === 6
+          ? ENTRY_TYPES.tombstone
+          : index % 7 === 5
+            ? ENTRY_TYPES.event
+            : ENTRY_TYPES.decision;
       const envelope: LeafEnvelope = {
-        type: index % 7 === 6 ? ENTRY_TYPES.tombstone : ENTRY_TYPES.decision,
+        type,
         index,
         id,
         ts,
@@ -101,11 +113,26 @@ export class BatchBuilder {
         producerId: producer?.id ?? null,
         producerSeq: producer?.seq ?? null,
         kid,
+        ref: type === ENTRY_TYPES.event ? (this.entries[index - 1]?.id ?? null) : null,
         leaf,
         content: index % 4 === 3 ? null : randomBytes(48),
       };
       entries.push(entry);
       this.entries.push(entry);
+      if (type === ENTRY_TYPES.decision) {
+        const row: SearchRow = {
+          index,
+          agentId: `agent-${index % 3}`,
+          agentVersion: index % 2 === 0 ? '1.0.0' : '2.0.0',
+          subject,
+          action: index % 3 === 0 ? 'approve' : 'deny',
+          ts,
+          runId: `run-${Math.floor(index / 10)}`,
+          text: `Goal ${index}: assess application word${index % 5}. Reasoning: Größe ok`,
+        };
+        search.push(row);
+        this.search.push(row);
+      }
     }
     const root = this.range.root();
     this.checkpoints.push({ size: this.range.size, root });
@@ -114,6 +141,7 @@ export class BatchBuilder {
       entries,
       nodes,
       subjectKeys,
+      search,
       checkpoint: {
         size: this.range.size,
         root,
@@ -150,6 +178,7 @@ const entryView = (e: EntryRow & { content?: Uint8Array | null }, withContent: b
   producerId: e.producerId,
   producerSeq: e.producerSeq,
   kid: e.kid,
+  ref: e.ref,
   leaf: hex(e.leaf),
   ...(withContent
     ? { content: e.content === undefined || e.content === null ? null : hex(e.content) }
@@ -580,6 +609,97 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         assert.ok((await store.sizeOnDisk()) > 0);
         await store.setMeta('schema_version', '999');
         await rejectsWith(openAgain, 'STORE_SCHEMA_UNSUPPORTED');
+      }),
+    );
+
+    test(
+      'entriesByRef returns the entries linked to an id, in order, with content',
+      withStore(async ({ store }, b) => {
+        await store.appendBatch(b.next(14));
+        const events = b.entries.filter((e) => e.ref !== null);
+        assert.equal(events.length, 2);
+        for (const event of events) {
+          const found = await store.entriesByRef(event.ref!);
+          assert.deepEqual(
+            found.map((e) => entryView(e, true)),
+            [entryView(event, true)],
+          );
+        }
+        assert.deepEqual(await store.entriesByRef('nope'), []);
+      }),
+    );
+
+    test(
+      'searchEntries applies every filter, newest first, with a cursor and a limit',
+      withStore(async ({ store }, b) => {
+        await store.appendBatch(b.next(40));
+        await store.appendBatch(b.next(25));
+        const expect = (q: SearchQuery): number[] =>
+          b.search
+            .filter(
+              (r) =>
+                (q.agentId === undefined || r.agentId === q.agentId) &&
+                (q.agentVersion === undefined || r.agentVersion === q.agentVersion) &&
+                (q.subject === undefined || r.subject === q.subject) &&
+                (q.action === undefined || r.action === q.action) &&
+                (q.since === undefined || r.ts >= q.since) &&
+                (q.until === undefined || r.ts < q.until) &&
+                (q.runId === undefined || r.runId === q.runId) &&
+                (q.words === undefined ||
+                  q.words.every((w) =>
+                    r.text
+                      .toLowerCase()
+                      .split(/[^\p{L}\p{N}]+/u)
+                      .includes(w.toLowerCase()),
+                  )) &&
+                (q.before === undefined || r.index < q.before),
+            )
+            .map((r) => r.index)
+            .sort((x, y) => y - x)
+            .slice(0, q.limit);
+        const queries: SearchQuery[] = [
+          { limit: 10 },
+          { limit: 100 },
+          { agentId: 'agent-1', limit: 100 },
+          { agentId: 'agent-2', agentVersion: '2.0.0', limit: 100 },
+          { subject: 'subj-a', limit: 100 },
+          { action: 'approve', before: 30, limit: 5 },
+          { since: b.search[10]!.ts, until: b.search[20]!.ts, limit: 100 },
+          { runId: 'run-3', limit: 100 },
+          { words: ['word3'], limit: 100 },
+          { words: ['WORD3', 'assess'], agentId: 'agent-0', limit: 100 },
+          { words: ['größe'], limit: 3 },
+          { words: ['"quoted" OR'], limit: 100 },
+          { agentId: 'nobody', limit: 100 },
+        ];
+        for (const q of queries) {
+          const found = await store.searchEntries(q);
+          assert.deepEqual(
+            found.map((e) => e.index),
+            expect(q),
+            JSON.stringify(q),
+          );
+        }
+        const [first] = await store.searchEntries({ limit: 1 });
+        const original = b.entries[first!.index]!;
+        assert.deepEqual(entryView(first!, true), entryView(original, true));
+      }),
+    );
+
+    test(
+      'erasing a subject forgets its search words, keeps its other columns',
+      withStore(async ({ store }, b) => {
+        await store.appendBatch(b.next(20));
+        const before = await store.searchEntries({ words: ['assess'], limit: 100 });
+        assert.ok(before.some((e) => e.subject === 'subj-a'));
+        await store.eraseSubjectKeys('subj-a', '2026-02-01T00:00:00.000Z');
+        const after = await store.searchEntries({ words: ['assess'], limit: 100 });
+        assert.ok(after.length > 0);
+        assert.ok(after.every((e) => e.subject !== 'subj-a'));
+        assert.equal(
+          (await store.searchEntries({ subject: 'subj-a', limit: 100 })).length,
+          b.search.filter((r) => r.subject === 'subj-a').length,
+        );
       }),
     );
 

@@ -32,6 +32,8 @@ export interface AuditOptions {
   readonly onProgress?: (checked: number, total: number) => void;
   /** The log's PostgreSQL URL (default: `DOCKET_PG_URL`, else the data directory's SQLite file). */
   readonly pgUrl?: string;
+  /** The PostgreSQL schema of the log (default `docket`). */
+  readonly pgSchema?: string;
 }
 
 /** What a full audit found. */
@@ -76,6 +78,7 @@ export async function auditDataDir(dir: string, options: AuditOptions = {}): Pro
   const store = await openLedgerStore(paths, pgUrlOf(options.pgUrl), {
     mustExist: true,
     readonly: true,
+    pgSchema: options.pgSchema,
   });
   try {
     const vkey = options.vkey ?? readLogVkey(dir);

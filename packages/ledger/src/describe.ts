@@ -10,9 +10,17 @@ import { pgUrlOf } from './options.js';
  * @example
  * const { origin, size } = await describeLog('.docket');
  */
-export async function describeLog(dir: string, pgUrl?: string): Promise<LogInfo> {
+export async function describeLog(
+  dir: string,
+  pgUrl?: string,
+  pgSchema?: string,
+): Promise<LogInfo> {
   const paths = dataDirPaths(dir);
-  const store = await openLedgerStore(paths, pgUrlOf(pgUrl), { mustExist: true, readonly: true });
+  const store = await openLedgerStore(paths, pgUrlOf(pgUrl), {
+    mustExist: true,
+    readonly: true,
+    pgSchema,
+  });
   try {
     const latest = await store.latestCheckpoint();
     return {

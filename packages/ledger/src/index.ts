@@ -18,7 +18,18 @@ export type { DataDirPaths } from './data-dir.js';
 export { LedgerError } from './errors.js';
 export { KeyRing } from './keyring.js';
 export { Ledger, openLedger } from './ledger.js';
-export type { AppendResult, EraseResult, LogInfo, ReadEntry, Receipt } from './ledger.js';
+export type {
+  AppendResult,
+  DecisionQuery,
+  EraseResult,
+  EventInput,
+  InclusionProof,
+  LogInfo,
+  ReadEntry,
+  Receipt,
+} from './ledger.js';
 export { resolveLedgerOptions } from './options.js';
+export { assertTenantName, DEFAULT_TENANT, listTenantLogs, tenantLogs } from './tenant-logs.js';
+export type { LogLocation } from './tenant-logs.js';
 export { proveConsistency, proveInclusion, storeRootAt } from './store-proofs.js';
-export type { LedgerOptions, ResolvedLedgerOptions } from './options.js';
+export type { FlushListener, LedgerOptions, ResolvedLedgerOptions } from './options.js';

@@ -23,7 +23,13 @@ import type {
 } from '@docket/core';
 import { assertDecision, createUuidV7, DocketError } from '@docket/protocol';
 import type { DecisionRecord, JsonValue } from '@docket/protocol';
-import type { EntryWithContent, LedgerStore, SubjectKeyRow } from '@docket/store';
+import type {
+  EntryWithContent,
+  LedgerStore,
+  SearchQuery,
+  SearchRow,
+  SubjectKeyRow,
+} from '@docket/store';
 import { CheckpointSigner } from './checkpoint-signer.js';
 import {
   dataDirPaths,
@@ -73,6 +79,31 @@ export interface ReadEntry {
   readonly erased: boolean;
 }
 
+/** A new fact about a decision (see {@link Ledger.appendEvent}). */
+export interface EventInput {
+  /** Idempotency key (UUIDv7); made by the ledger when absent. */
+  readonly id?: string;
+  /** When it happened (RFC 3339); now when absent. */
+  readonly ts?: string;
+  /** What is recorded: `kind` (effect, override, outcome…) and its details. */
+  readonly fields: Record<string, JsonValue>;
+}
+
+/** Filters of {@link Ledger.search}: as {@link SearchQuery}, with the subject's own id. */
+export type DecisionQuery = Omit<SearchQuery, 'subject'> & { readonly subjectId?: string };
+
+/** Inclusion proof of an entry in the tree of one size. */
+export interface InclusionProof {
+  readonly index: number;
+  readonly treeSize: number;
+  /** Base64 RFC 6962 leaf hash. */
+  readonly leafHash: string;
+  /** Base64 hashes, leaf sibling first. */
+  readonly hashes: string[];
+  /** The latest signed checkpoint when `treeSize` is its size, else null. */
+  readonly checkpoint: string | null;
+}
+
 /** Result of {@link Ledger.erase}. */
 export interface EraseResult {
   readonly subject: string;
@@ -102,6 +133,8 @@ interface PoolItem {
   readonly type: string;
   readonly id: string;
   readonly ts: string;
+  readonly ref: string | undefined;
+  readonly search: Omit<SearchRow, 'index'> | undefined;
   readonly producer: { id: string; seq: number } | undefined;
   readonly subject: string | undefined;
   readonly kid: string | undefined;
@@ -123,7 +156,10 @@ interface PoolItem {
 export async function openLedger(options: LedgerOptions): Promise<Ledger> {
   const resolved = resolveLedgerOptions(options);
   const paths = dataDirPaths(resolved.dataDir);
-  const store = await openLedgerStore(paths, resolved.pgUrl, { mustExist: !resolved.create });
+  const store = await openLedgerStore(paths, resolved.pgUrl, {
+    mustExist: !resolved.create,
+    pgSchema: resolved.pgSchema,
+  });
   try {
     if ((await store.getMeta('origin')) === undefined) {
       // A new log: make its keys, unless the data directory or the environment has them.
@@ -200,10 +236,10 @@ export class Ledger {
     if (origin === undefined) {
       await store.setMeta('origin', this.origin);
       await store.setMeta('vkey', this.vkey);
-    } else if (origin !== this.origin) {
+    } else if (origin !== this.origin || (await store.getMeta('vkey')) !== this.vkey) {
       throw new LedgerError(
         'LOG_KEY_MISMATCH',
-        `the log key is for "${this.origin}" but this store holds log "${origin}"`,
+        `the log key (${this.vkey}) is not the key of log "${origin}" in this store`,
         { where: this.#paths.logKey },
       );
     }
@@ -272,15 +308,92 @@ export class Ledger {
    * const { status, index } = await ledger.append(record);
    */
   async append(record: unknown): Promise<AppendResult> {
-    // Everything up to the first await runs synchronously, so a second append of the same id
-    // always finds the first one in #pending.
+    this.#assertOpen();
+    assertDecision(record);
+    return this.#admitOnce(record.id, () => this.#admitDecision(record));
+  }
+
+  /**
+   * Appends a later fact about a decision (downstream effect, human override, outcome update) as
+   * a `docket.event/v1` entry linked to it, encrypted like the decision when it has a subject.
+   * Idempotent by `id`; `DECISION_NOT_FOUND` when the decision is not in the log.
+   *
+   * @example
+   * await ledger.appendEvent(decisionId, { fields: { kind: 'override', actor: 'j.doe', reason: 'manual review' } });
+   */
+  async appendEvent(decisionId: string, event: EventInput): Promise<AppendResult> {
+    this.#assertOpen();
+    const id = event.id ?? createUuidV7();
+    return this.#admitOnce(id, async () => {
+      const existing = (await this.#store.findIndexes([id])).get(id);
+      if (existing !== undefined) return { index: existing, fresh: false };
+      await this.#pending.get(decisionId);
+      const decision = await this.#requireEntry(decisionId);
+      if (decision.type !== ENTRY_TYPES.decision) {
+        throw new LedgerError('DECISION_NOT_FOUND', `entry ${decisionId} is not a decision`, {
+          where: decisionId,
+        });
+      }
+      const subject = decision.subject ?? undefined;
+      const index = await this.#enqueue({
+        type: ENTRY_TYPES.event,
+        id,
+        ts: event.ts ?? new Date().toISOString(),
+        producer: undefined,
+        subject,
+        key: subject === undefined ? undefined : await this.#dataKey(subject),
+        ref: decisionId,
+        search: undefined,
+        fields: { ...event.fields, decision: decisionId },
+      });
+      return { index, fresh: true };
+    });
+  }
+
+  /**
+   * Appends one access record (`docket.access/v1`: who read, exported or erased what, and why).
+   * Used on a tenant's access log, a ledger of its own.
+   *
+   * @example
+   * await accessLog.appendAccess({ actor: 'key_1', action: 'read', target: id, purpose: 'audit' });
+   */
+  async appendAccess(fields: Record<string, JsonValue>): Promise<AppendResult> {
+    this.#assertOpen();
+    const id = createUuidV7();
+    return this.#admitOnce(id, async () => ({
+      index: await this.#enqueue({
+        type: ENTRY_TYPES.access,
+        id,
+        ts: new Date().toISOString(),
+        producer: undefined,
+        subject: undefined,
+        key: undefined,
+        ref: undefined,
+        search: undefined,
+        fields,
+      }),
+      fresh: true,
+    }));
+  }
+
+  #assertOpen(): void {
     if (this.#closed) throw new LedgerError('LEDGER_CLOSED', 'the ledger is closed');
     if (this.#failed !== undefined) throw this.#failed;
-    assertDecision(record);
-    const id = record.id;
+  }
+
+  /**
+   * Runs `admit` once per id: a second call while the first is pending (or after it, through the
+   * store) gets the original index as a duplicate.
+   */
+  async #admitOnce(
+    id: string,
+    admit: () => Promise<{ index: number; fresh: boolean }>,
+  ): Promise<AppendResult> {
+    // Everything up to the first await runs synchronously, so a second append of the same id
+    // always finds the first one in #pending.
     const pending = this.#pending.get(id);
     if (pending !== undefined) return { status: 'duplicate', id, index: (await pending).index };
-    const admitted = this.#admitDecision(record);
+    const admitted = admit();
     this.#pending.set(id, admitted);
     try {
       const { index, fresh } = await admitted;
@@ -307,6 +420,8 @@ export class Ledger {
       producer: producer === undefined ? undefined : { id: producer.id, seq: producer.seq },
       subject,
       key,
+      ref: undefined,
+      search: toSearchColumns(record, subject),
       fields,
     });
     return { index, fresh: true };
@@ -319,6 +434,8 @@ export class Ledger {
     producer: { id: string; seq: number } | undefined;
     subject: string | undefined;
     key: DataKey | undefined;
+    ref: string | undefined;
+    search: Omit<SearchRow, 'index'> | undefined;
     fields: Record<string, JsonValue>;
   }): Promise<number> {
     const { commitments, salts } = createCommitments(entry.fields);
@@ -334,6 +451,8 @@ export class Ledger {
         type: entry.type,
         id: entry.id,
         ts: entry.ts,
+        ref: entry.ref,
+        search: entry.search,
         producer: entry.producer,
         subject: entry.subject,
         kid: entry.key?.kid,
@@ -406,7 +525,9 @@ export class Ledger {
     const overlay = new Map<string, Uint8Array>();
     const nodes = [];
     const entries: EntryWithContent[] = [];
+    const search: SearchRow[] = [];
     const subjectKeys: SubjectKeyRow[] = [];
+    const started = performance.now();
     for (const item of items) {
       const envelope: LeafEnvelope = {
         type: item.type,
@@ -432,9 +553,11 @@ export class Ledger {
         producerId: item.producer?.id ?? null,
         producerSeq: item.producer?.seq ?? null,
         kid: item.kid ?? null,
+        ref: item.ref ?? null,
         leaf,
         content: item.content,
       });
+      if (item.search !== undefined) search.push({ ...item.search, index: envelope.index });
       const newKey = item.kid === undefined ? undefined : this.#unpersistedKeys.get(item.kid);
       if (newKey !== undefined) {
         subjectKeys.push(newKey);
@@ -459,6 +582,7 @@ export class Ledger {
         entries,
         nodes,
         subjectKeys,
+        search,
         checkpoint: {
           size: checkpoint.size,
           root: checkpoint.root,
@@ -480,6 +604,7 @@ export class Ledger {
     entries.forEach((e, i) => {
       items[i]!.resolve(e.index);
     });
+    this.#options.onFlush?.({ entries: entries.length, ms: performance.now() - started });
   }
 
   /**
@@ -549,6 +674,106 @@ export class Ledger {
       salts: content.salts,
       erased: false,
     };
+  }
+
+  /**
+   * The events linked to a decision (effects, overrides, outcome updates), oldest first.
+   *
+   * @example
+   * const events = await ledger.events(decisionId);
+   */
+  async events(decisionId: string): Promise<ReadEntry[]> {
+    const rows = await this.#store.entriesByRef(decisionId);
+    return Promise.all(rows.map((row) => this.#open(row)));
+  }
+
+  /**
+   * Decisions matching every filter, newest first (at most `limit`, before index `before`).
+   *
+   * @example
+   * const page = await ledger.search({ agentId: 'loan-approver', limit: 50 });
+   */
+  async search(query: DecisionQuery): Promise<ReadEntry[]> {
+    const { subjectId, ...rest } = query;
+    const rows = await this.#store.searchEntries({
+      ...rest,
+      ...(subjectId === undefined ? {} : { subject: this.#ring.pseudonymize(subjectId) }),
+    });
+    return Promise.all(rows.map((row) => this.#open(row)));
+  }
+
+  /**
+   * Entries in index order from `from` (at most `limit`), each with its leaf bytes and, unless
+   * erased, its content: what a remote audit needs to recompute the tree and the commitments.
+   *
+   * @example
+   * for (const { leaf, entry } of await ledger.entries(0, 1000)) check(leaf, entry);
+   */
+  async entries(from: number, limit: number): Promise<{ leaf: Uint8Array; entry: ReadEntry }[]> {
+    const out: { leaf: Uint8Array; entry: ReadEntry }[] = [];
+    for await (const batch of this.#store.scanEntries({
+      from,
+      batchSize: limit,
+      withContent: true,
+    })) {
+      for (const row of batch) out.push({ leaf: row.leaf, entry: await this.#open(row) });
+      break;
+    }
+    return out;
+  }
+
+  /**
+   * Inclusion proof of an entry in the tree of `size` entries (default: the latest checkpoint's).
+   * `SIZE_INVALID` when `size` is not above the index or beyond the latest checkpoint.
+   *
+   * @example
+   * const { hashes, checkpoint } = await ledger.inclusionProof(id);
+   */
+  async inclusionProof(id: string, size?: number): Promise<InclusionProof> {
+    await this.#pending.get(id);
+    const entry = await this.#requireEntry(id);
+    const latest = (await this.#store.latestCheckpoint())!;
+    const treeSize = size ?? latest.size;
+    if (!Number.isSafeInteger(treeSize) || treeSize <= entry.index || treeSize > latest.size) {
+      throw new LedgerError(
+        'SIZE_INVALID',
+        `size must be above the entry's index ${entry.index} and at most the signed size ${latest.size}`,
+        { where: 'size' },
+      );
+    }
+    const proof = await proveInclusion(this.#store, entry.index, treeSize);
+    return {
+      index: entry.index,
+      treeSize,
+      leafHash: hashLeaf(entry.leaf).toString('base64'),
+      hashes: proof.map((h) => h.toString('base64')),
+      checkpoint: treeSize === latest.size ? latest.note : null,
+    };
+  }
+
+  /**
+   * Consistency proof between two tree sizes (RFC 9162 §2.1.4), base64 hashes;
+   * `SIZE_INVALID` unless 0 < from ≤ to ≤ the latest signed size.
+   *
+   * @example
+   * const hashes = await ledger.consistencyProof(100, 200);
+   */
+  async consistencyProof(from: number, to: number): Promise<string[]> {
+    const latest = (await this.#store.latestCheckpoint())!;
+    if (!(from > 0 && from <= to && to <= latest.size)) {
+      throw new LedgerError(
+        'SIZE_INVALID',
+        `need 0 < from ≤ to ≤ ${latest.size} (the latest signed size), got from=${from} to=${to}`,
+        { where: 'from' },
+      );
+    }
+    const proof = await proveConsistency(this.#store, from, to);
+    return proof.map((h) => h.toString('base64'));
+  }
+
+  /** Entries waiting in the pool and the sequenced size (for metrics and readiness). */
+  stats(): { readonly poolDepth: number; readonly size: number } {
+    return { poolDepth: this.#pool.length, size: this.#range.size };
   }
 
   /**
@@ -634,6 +859,8 @@ export class Ledger {
         producer: undefined,
         subject: pseudonym,
         key: undefined,
+        ref: undefined,
+        search: undefined,
         fields: { reason, keys: kids, decisions: decisions.length },
       });
       await this.flush();
@@ -695,4 +922,27 @@ export class Ledger {
       await this.#store.close();
     }
   }
+}
+
+/** The columns a decision is searched by; text is its goal and reasoning. */
+function toSearchColumns(
+  record: DecisionRecord,
+  subject: string | undefined,
+): Omit<SearchRow, 'index'> {
+  const reasoning = record.reasoning;
+  const steps =
+    reasoning === undefined
+      ? []
+      : typeof reasoning === 'string'
+        ? [reasoning]
+        : reasoning.map((step) => (typeof step === 'string' ? step : step.text));
+  return {
+    agentId: record.agent.id,
+    agentVersion: record.agent.version,
+    subject: subject ?? null,
+    action: record.outcome.action,
+    ts: new Date(record.ts).toISOString(),
+    runId: record.correlation?.orchestrator?.runId ?? null,
+    text: [record.goal ?? '', ...steps].join('\n'),
+  };
 }

@@ -14,7 +14,7 @@ import { LedgerError } from './errors.js';
 export async function openLedgerStore(
   paths: DataDirPaths,
   pgUrl: string | undefined,
-  options: { mustExist: boolean; readonly?: boolean },
+  options: { mustExist: boolean; readonly?: boolean; pgSchema?: string | undefined },
 ): Promise<LedgerStore> {
   const notFound = (): LedgerError =>
     new LedgerError(
@@ -30,7 +30,10 @@ export async function openLedgerStore(
     mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
     return openSqliteStore(paths.db, { readonly: options.readonly === true });
   }
-  const store = await openPostgresStore(pgUrl);
+  const store = await openPostgresStore(
+    pgUrl,
+    options.pgSchema === undefined ? {} : { schema: options.pgSchema },
+  );
   if (options.mustExist && (await store.getMeta('origin')) === undefined) {
     await store.close();
     throw notFound();

@@ -1,5 +1,8 @@
 import { LedgerError } from './errors.js';
 
+/** Called after each durable flush (for metrics). */
+export type FlushListener = (flush: { readonly entries: number; readonly ms: number }) => void;
+
 /** Options of {@link openLedger}; each number has an environment twin. */
 export interface LedgerOptions {
   /** Data directory (database, keys, latest checkpoint). */
@@ -17,6 +20,10 @@ export interface LedgerOptions {
    * directory's SQLite file. Keys and the published checkpoint stay in the data directory.
    */
   readonly pgUrl?: string;
+  /** The PostgreSQL schema of this log (default `docket`): several logs share one database. */
+  readonly pgSchema?: string;
+  /** Called after each durable flush (metrics). */
+  readonly onFlush?: FlushListener;
 }
 
 /** {@link LedgerOptions} with every default applied. */
@@ -27,6 +34,8 @@ export interface ResolvedLedgerOptions {
   readonly create: boolean;
   readonly origin: string | undefined;
   readonly pgUrl: string | undefined;
+  readonly pgSchema: string | undefined;
+  readonly onFlush: FlushListener | undefined;
 }
 
 function intOption(
@@ -81,6 +90,8 @@ export function resolveLedgerOptions(options: LedgerOptions): ResolvedLedgerOpti
     create: options.create ?? true,
     origin: options.origin,
     pgUrl: pgUrlOf(options.pgUrl),
+    pgSchema: options.pgSchema,
+    onFlush: options.onFlush,
   };
 }
 

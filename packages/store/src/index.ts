@@ -9,6 +9,8 @@ export type {
   EntryWithContent,
   LedgerStore,
   NodeId,
+  SearchQuery,
+  SearchRow,
   SequencedBatch,
   SubjectKeyRow,
   TreeState,

@@ -12,6 +12,8 @@ export interface EntryRow {
   readonly producerSeq: number | null;
   /** Subject data key id when the content is encrypted. */
   readonly kid: string | null;
+  /** Id of the entry this one is about (an event's decision), or null. */
+  readonly ref: string | null;
   /** RFC 8785 bytes of the leaf envelope: what the Merkle tree hashes. */
   readonly leaf: Uint8Array;
 }
@@ -46,6 +48,42 @@ export interface TreeState {
   readonly edge: readonly Uint8Array[];
 }
 
+/**
+ * Columns a decision is found by (`GET /v1/decisions?…`). They hold no personal data except
+ * `text` (goal and reasoning), which is forgotten when the subject is erased.
+ */
+export interface SearchRow {
+  readonly index: number;
+  readonly agentId: string | null;
+  readonly agentVersion: string | null;
+  /** Subject pseudonym (hex HMAC), or null. */
+  readonly subject: string | null;
+  readonly action: string | null;
+  /** The decision time, as UTC RFC 3339 with milliseconds (so text order is time order). */
+  readonly ts: string;
+  readonly runId: string | null;
+  /** Goal and reasoning, for full-text search. */
+  readonly text: string;
+}
+
+/** A search over decisions: every given filter must match; newest first, before `before`. */
+export interface SearchQuery {
+  readonly agentId?: string;
+  readonly agentVersion?: string;
+  readonly subject?: string;
+  readonly action?: string;
+  /** Inclusive lower bound of `ts` (UTC RFC 3339 with milliseconds). */
+  readonly since?: string;
+  /** Exclusive upper bound of `ts`. */
+  readonly until?: string;
+  readonly runId?: string;
+  /** Words that must all occur in the goal or reasoning. */
+  readonly words?: readonly string[];
+  /** Only entries with a smaller index (the cursor). */
+  readonly before?: number;
+  readonly limit: number;
+}
+
 /** Everything one flush of the sequencer writes, in one durable transaction. */
 export interface SequencedBatch {
   /**
@@ -56,6 +94,8 @@ export interface SequencedBatch {
   readonly entries: readonly EntryWithContent[];
   readonly nodes: readonly TreeNode[];
   readonly subjectKeys: readonly SubjectKeyRow[];
+  /** Search columns of the decisions in `entries`. */
+  readonly search?: readonly SearchRow[];
   readonly checkpoint: Omit<CheckpointRow, 'seq'>;
   readonly tree: TreeState;
 }
@@ -101,11 +141,18 @@ export interface LedgerStore {
   }): AsyncIterable<EntryWithContent[]>;
   countEntries(): Promise<number>;
   entriesBySubject(subject: string): Promise<EntryRow[]>;
+  /** Entries whose `ref` is the given id (a decision's events), in index order, with content. */
+  entriesByRef(ref: string): Promise<EntryWithContent[]>;
+  /** Decisions matching every filter of the query, newest first, with content. */
+  searchEntries(query: SearchQuery): Promise<EntryWithContent[]>;
   /** The subject's current (not erased) key, if any. */
   getActiveSubjectKey(subject: string): Promise<SubjectKeyRow | undefined>;
   /** Keys by key id (erased ones included, with `wrapped` null). */
   getSubjectKeys(kids: readonly string[]): Promise<Map<string, SubjectKeyRow>>;
-  /** Destroys every key of a subject (overwritten on disk); returns how many were destroyed. */
+  /**
+   * Destroys every key of a subject (overwritten on disk) and forgets the subject's search text;
+   * returns how many keys were destroyed.
+   */
   eraseSubjectKeys(subject: string, erasedAt: string): Promise<number>;
   /** Bytes the store occupies on disk (for benchmarks and `docket log`). */
   sizeOnDisk(): Promise<number>;

@@ -13,6 +13,7 @@ export interface RawEntry {
   producer_id: string | null;
   producer_seq: number | null;
   kid: string | null;
+  ref: string | null;
   leaf: Buffer;
   body?: Buffer | null;
 }
@@ -45,6 +46,7 @@ export const toEntry = (r: RawEntry): EntryWithContent => ({
   producerId: r.producer_id,
   producerSeq: r.producer_seq,
   kid: r.kid,
+  ref: r.ref,
   leaf: r.leaf,
   content: r.body ?? null,
 });

@@ -7,6 +7,8 @@ export const ENTRY_TYPES = {
   decision: 'docket.decision/v1',
   event: 'docket.event/v1',
   tombstone: 'docket.tombstone/v1',
+  /** One read of content, export or erasure, in a tenant's access log. */
+  access: 'docket.access/v1',
 } as const;
 
 /** One of {@link ENTRY_TYPES}. */

@@ -3,6 +3,8 @@ import type * as PgDriver from 'pg';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { StoreError } from '../errors.js';
 import { toCheckpoint, toEntry, toKey } from '../rows.js';
+import { searchSql } from '../search.js';
+import type { SearchDialect } from '../search.js';
 import type { RawCheckpoint, RawEntry, RawKey } from '../rows.js';
 import type {
   CheckpointRow,
@@ -10,12 +12,13 @@ import type {
   EntryWithContent,
   LedgerStore,
   NodeId,
+  SearchQuery,
   SequencedBatch,
   SubjectKeyRow,
   TreeState,
 } from '../ledger-store.js';
 
-const SCHEMA_VERSION = '1';
+const SCHEMA_VERSION = '2';
 const DEFAULT_SCHEMA = 'docket';
 const INT8_OID = 20;
 
@@ -35,9 +38,21 @@ CREATE TABLE IF NOT EXISTS $S.entries (
   producer_id text,
   producer_seq bigint,
   kid text,
+  ref text,
   leaf bytea NOT NULL
 );
 CREATE INDEX IF NOT EXISTS entries_subject ON $S.entries (subject) WHERE subject IS NOT NULL;
+CREATE INDEX IF NOT EXISTS entries_ref ON $S.entries (ref) WHERE ref IS NOT NULL;
+CREATE TABLE IF NOT EXISTS $S.search (
+  idx bigint PRIMARY KEY, agent text, agent_version text, subject text, action text,
+  ts text NOT NULL, run_id text, words tsvector
+);
+CREATE INDEX IF NOT EXISTS search_agent ON $S.search (agent, agent_version, idx);
+CREATE INDEX IF NOT EXISTS search_subject ON $S.search (subject, idx) WHERE subject IS NOT NULL;
+CREATE INDEX IF NOT EXISTS search_action ON $S.search (action, idx);
+CREATE INDEX IF NOT EXISTS search_run ON $S.search (run_id, idx) WHERE run_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS search_ts ON $S.search (ts);
+CREATE INDEX IF NOT EXISTS search_words ON $S.search USING gin (words);
 CREATE TABLE IF NOT EXISTS $S.contents (idx bigint PRIMARY KEY, body bytea NOT NULL);
 CREATE TABLE IF NOT EXISTS $S.nodes (
   level integer NOT NULL, idx bigint NOT NULL, hash bytea NOT NULL, PRIMARY KEY (level, idx)
@@ -53,7 +68,13 @@ CREATE TABLE IF NOT EXISTS $S.subject_keys (
 CREATE INDEX IF NOT EXISTS subject_keys_subject ON $S.subject_keys (subject);
 `;
 
-const TABLES = ['meta', 'entries', 'contents', 'nodes', 'checkpoints', 'subject_keys'];
+const TABLES = ['meta', 'entries', 'contents', 'nodes', 'checkpoints', 'subject_keys', 'search'];
+
+const POSTGRES_SEARCH: SearchDialect = {
+  param: (i) => `$${i}`,
+  wordsTest: (p) => `s.words @@ plainto_tsquery('simple', ${p})`,
+  wordsValue: (words) => words.join(' '),
+};
 
 /** `bigint` columns as JS numbers; a value past 2^53 would be silently rounded, so it throws. */
 const toSafeInteger = (text: string): number => {
@@ -204,7 +225,7 @@ class PostgresStore implements LedgerStore {
   readonly #where: string;
   readonly #snapshot = new AsyncLocalStorage<Snapshot>();
   readonly #entryCols =
-    'e.idx, e.id, e.type, e.ts, e.subject, e.producer_id, e.producer_seq, e.kid, e.leaf';
+    'e.idx, e.id, e.type, e.ts, e.subject, e.producer_id, e.producer_seq, e.kid, e.ref, e.leaf';
   #closed = false;
 
   constructor(pool: Pool, quotedSchema: string, schema: string, where: string) {
@@ -332,9 +353,9 @@ class PostgresStore implements LedgerStore {
       const entries = batch.entries;
       if (entries.length > 0) {
         await client.query(
-          `INSERT INTO ${s}.entries (idx, id, type, ts, subject, producer_id, producer_seq, kid, leaf)
+          `INSERT INTO ${s}.entries (idx, id, type, ts, subject, producer_id, producer_seq, kid, ref, leaf)
            SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
-                                $6::text[], $7::bigint[], $8::text[], $9::bytea[])`,
+                                $6::text[], $7::bigint[], $8::text[], $9::text[], $10::bytea[])`,
           [
             entries.map((e) => e.index),
             entries.map((e) => e.id),
@@ -344,7 +365,29 @@ class PostgresStore implements LedgerStore {
             entries.map((e) => e.producerId),
             entries.map((e) => e.producerSeq),
             entries.map((e) => e.kid),
+            entries.map((e) => e.ref),
             entries.map((e) => e.leaf),
+          ],
+        );
+      }
+      const search = batch.search ?? [];
+      if (search.length > 0) {
+        await client.query(
+          `INSERT INTO ${s}.search (idx, agent, agent_version, subject, action, ts, run_id, words)
+           SELECT q.idx, q.agent, q.agent_version, q.subject, q.action, q.ts, q.run_id,
+                  to_tsvector('simple', q.text)
+           FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                       $7::text[], $8::text[])
+                AS q(idx, agent, agent_version, subject, action, ts, run_id, text)`,
+          [
+            search.map((r) => r.index),
+            search.map((r) => r.agentId),
+            search.map((r) => r.agentVersion),
+            search.map((r) => r.subject),
+            search.map((r) => r.action),
+            search.map((r) => r.ts),
+            search.map((r) => r.runId),
+            search.map((r) => r.text),
           ],
         );
       }
@@ -538,6 +581,28 @@ class PostgresStore implements LedgerStore {
     return rows.map(toEntry);
   }
 
+  async entriesByRef(ref: string): Promise<EntryWithContent[]> {
+    const rows = await this.#read<RawEntry>(
+      'read by ref',
+      `SELECT ${this.#entryCols}, c.body FROM ${this.#s}.entries e
+       LEFT JOIN ${this.#s}.contents c ON c.idx = e.idx WHERE e.ref = $1 ORDER BY e.idx`,
+      [ref],
+    );
+    return rows.map(toEntry);
+  }
+
+  async searchEntries(query: SearchQuery): Promise<EntryWithContent[]> {
+    const { sql, values } = searchSql(query, POSTGRES_SEARCH);
+    const rows = await this.#read<RawEntry>(
+      'search',
+      `SELECT ${this.#entryCols}, c.body FROM ${this.#s}.search s
+       JOIN ${this.#s}.entries e ON e.idx = s.idx
+       LEFT JOIN ${this.#s}.contents c ON c.idx = s.idx ${sql}`,
+      values,
+    );
+    return rows.map(toEntry);
+  }
+
   async getActiveSubjectKey(subject: string): Promise<SubjectKeyRow | undefined> {
     const rows = await this.#read<RawKey>(
       'read subject key',
@@ -561,9 +626,13 @@ class PostgresStore implements LedgerStore {
   }
 
   async eraseSubjectKeys(subject: string, erasedAt: string): Promise<number> {
+    // One statement: the subject's search words are forgotten with its keys, or neither is.
     const n = await this.#write(
       'erase subject keys',
-      `UPDATE ${this.#s}.subject_keys SET wrapped = NULL, erased_at = $1
+      `WITH forgotten AS (
+         UPDATE ${this.#s}.search SET words = NULL WHERE subject = $2 AND words IS NOT NULL
+       )
+       UPDATE ${this.#s}.subject_keys SET wrapped = NULL, erased_at = $1
        WHERE subject = $2 AND wrapped IS NOT NULL`,
       [erasedAt, subject],
     );
@@ -573,7 +642,9 @@ class PostgresStore implements LedgerStore {
     // can't run inside a transaction). What remains is wrapped by the key-encryption key, which
     // never enters the database; see docs for retention of WAL and backups.
     if (n > 0) {
-      await this.#pool.query(`VACUUM ${this.#s}.subject_keys`).catch(() => undefined);
+      await this.#pool
+        .query(`VACUUM ${this.#s}.subject_keys, ${this.#s}.search`)
+        .catch(() => undefined);
     }
     return n;
   }

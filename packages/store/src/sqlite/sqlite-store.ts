@@ -2,6 +2,8 @@ import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { toCheckpoint, toEntry, toKey } from '../rows.js';
+import { fts5Words, searchSql } from '../search.js';
+import type { SearchDialect } from '../search.js';
 import type { RawCheckpoint, RawEntry, RawKey } from '../rows.js';
 import type {
   CheckpointRow,
@@ -9,12 +11,13 @@ import type {
   EntryWithContent,
   LedgerStore,
   NodeId,
+  SearchQuery,
   SequencedBatch,
   SubjectKeyRow,
   TreeState,
 } from '../ledger-store.js';
 
-const SCHEMA_VERSION = '1';
+const SCHEMA_VERSION = '2';
 
 // Leaf envelopes and contents live in separate tables so a full audit reads only the leaves.
 const DDL = `
@@ -28,9 +31,23 @@ CREATE TABLE IF NOT EXISTS entries (
   producer_id TEXT,
   producer_seq INTEGER,
   kid TEXT,
+  ref TEXT,
   leaf BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS entries_subject ON entries(subject) WHERE subject IS NOT NULL;
+CREATE INDEX IF NOT EXISTS entries_ref ON entries(ref) WHERE ref IS NOT NULL;
+CREATE TABLE IF NOT EXISTS search (
+  idx INTEGER PRIMARY KEY, agent TEXT, agent_version TEXT, subject TEXT, action TEXT,
+  ts TEXT NOT NULL, run_id TEXT
+);
+CREATE INDEX IF NOT EXISTS search_agent ON search(agent, agent_version, idx);
+CREATE INDEX IF NOT EXISTS search_subject ON search(subject, idx) WHERE subject IS NOT NULL;
+CREATE INDEX IF NOT EXISTS search_action ON search(action, idx);
+CREATE INDEX IF NOT EXISTS search_run ON search(run_id, idx) WHERE run_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS search_ts ON search(ts);
+-- Goal and reasoning, by word; rowid = idx. Rows of an erased subject are deleted.
+CREATE VIRTUAL TABLE IF NOT EXISTS search_text USING fts5(text, tokenize = 'unicode61');
+INSERT INTO search_text(search_text, rank) VALUES ('secure-delete', 1);
 CREATE TABLE IF NOT EXISTS contents (idx INTEGER PRIMARY KEY, body BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS nodes (
   level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)
@@ -45,6 +62,12 @@ CREATE TABLE IF NOT EXISTS subject_keys (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS subject_keys_subject ON subject_keys(subject);
 `;
+
+const SQLITE_SEARCH: SearchDialect = {
+  param: () => '?',
+  wordsTest: (p) => `s.idx IN (SELECT rowid FROM search_text WHERE search_text MATCH ${p})`,
+  wordsValue: fts5Words,
+};
 
 /** Long scans give way between batches, so a server stays responsive during an audit. */
 const yieldToEventLoop = (): Promise<void> =>
@@ -109,12 +132,16 @@ class SqliteStore implements LedgerStore {
   readonly #db: Database.Database;
   readonly #path: string;
   readonly #stmt;
+  readonly #entryCols: string;
+  /** Prepared search statements by the set of filters they test. */
+  readonly #searches = new Map<string, Database.Statement<unknown[], RawEntry>>();
 
   constructor(db: Database.Database, path: string) {
     this.#db = db;
     this.#path = path;
     const entryCols =
-      'e.idx, e.id, e.type, e.ts, e.subject, e.producer_id, e.producer_seq, e.kid, e.leaf';
+      'e.idx, e.id, e.type, e.ts, e.subject, e.producer_id, e.producer_seq, e.kid, e.ref, e.leaf';
+    this.#entryCols = entryCols;
     this.#stmt = {
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       getEntry: db.prepare<[number], RawEntry>(
@@ -143,6 +170,16 @@ class SqliteStore implements LedgerStore {
       bySubject: db.prepare<[string], RawEntry>(
         `SELECT ${entryCols} FROM entries e WHERE e.subject = ? ORDER BY e.idx`,
       ),
+      byRef: db.prepare<[string], RawEntry>(
+        `SELECT ${entryCols}, c.body FROM entries e LEFT JOIN contents c ON c.idx = e.idx WHERE e.ref = ? ORDER BY e.idx`,
+      ),
+      insertSearch: db.prepare(
+        'INSERT INTO search (idx, agent, agent_version, subject, action, ts, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      insertSearchText: db.prepare('INSERT INTO search_text (rowid, text) VALUES (?, ?)'),
+      forgetSearchText: db.prepare(
+        'DELETE FROM search_text WHERE rowid IN (SELECT idx FROM search WHERE subject = ?)',
+      ),
       activeKey: db.prepare<[string], RawKey>(
         'SELECT * FROM subject_keys WHERE subject = ? AND wrapped IS NOT NULL ORDER BY created_at DESC LIMIT 1',
       ),
@@ -151,7 +188,7 @@ class SqliteStore implements LedgerStore {
         'UPDATE subject_keys SET wrapped = NULL, erased_at = ? WHERE subject = ? AND wrapped IS NOT NULL',
       ),
       insertEntry: db.prepare(
-        'INSERT INTO entries (idx, id, type, ts, subject, producer_id, producer_seq, kid, leaf) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO entries (idx, id, type, ts, subject, producer_id, producer_seq, kid, ref, leaf) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       insertContent: db.prepare('INSERT INTO contents (idx, body) VALUES (?, ?)'),
       insertNode: db.prepare('INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)'),
@@ -235,9 +272,14 @@ class SqliteStore implements LedgerStore {
           e.producerId,
           e.producerSeq,
           e.kid,
+          e.ref,
           e.leaf,
         );
         if (e.content !== null) s.insertContent.run(e.index, e.content);
+      }
+      for (const r of batch.search ?? []) {
+        s.insertSearch.run(r.index, r.agentId, r.agentVersion, r.subject, r.action, r.ts, r.runId);
+        if (r.text !== '') s.insertSearchText.run(r.index, r.text);
       }
       for (const n of batch.nodes) s.insertNode.run(n.level, n.index, n.hash);
       const c = batch.checkpoint;
@@ -347,6 +389,25 @@ class SqliteStore implements LedgerStore {
     return this.#call('read by subject', () => this.#stmt.bySubject.all(subject).map(toEntry));
   }
 
+  entriesByRef(ref: string): Promise<EntryWithContent[]> {
+    return this.#call('read by ref', () => this.#stmt.byRef.all(ref).map(toEntry));
+  }
+
+  searchEntries(query: SearchQuery): Promise<EntryWithContent[]> {
+    return this.#call('search', () => {
+      const { sql, values } = searchSql(query, SQLITE_SEARCH);
+      let stmt = this.#searches.get(sql);
+      if (stmt === undefined) {
+        stmt = this.#db.prepare<unknown[], RawEntry>(
+          `SELECT ${this.#entryCols}, c.body FROM search s JOIN entries e ON e.idx = s.idx
+           LEFT JOIN contents c ON c.idx = s.idx ${sql}`,
+        );
+        this.#searches.set(sql, stmt);
+      }
+      return stmt.all(...values).map(toEntry);
+    });
+  }
+
   getActiveSubjectKey(subject: string): Promise<SubjectKeyRow | undefined> {
     return this.#call('read subject key', () => {
       const row = this.#stmt.activeKey.get(subject);
@@ -367,7 +428,10 @@ class SqliteStore implements LedgerStore {
 
   eraseSubjectKeys(subject: string, erasedAt: string): Promise<number> {
     return this.#call('erase subject keys', () => {
-      const n = this.#stmt.eraseKeys.run(erasedAt, subject).changes;
+      const n = this.#db.transaction(() => {
+        this.#stmt.forgetSearchText.run(subject);
+        return this.#stmt.eraseKeys.run(erasedAt, subject).changes;
+      })();
       // Move the overwritten pages out of the WAL into the main file, where secure_delete zeroed them.
       this.#db.pragma('wal_checkpoint(TRUNCATE)');
       return n;

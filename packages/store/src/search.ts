@@ -1,0 +1,50 @@
+import type { SearchQuery } from './ledger-store.js';
+
+/** How one SQL dialect spells placeholders and full-text search. */
+export interface SearchDialect {
+  /** The i-th placeholder (1-based): `?` or `$i`. */
+  param(i: number): string;
+  /** The full-text condition on `s`, given the placeholder of the words. */
+  wordsTest(placeholder: string): string;
+  /** The words as that placeholder's value. */
+  wordsValue(words: readonly string[]): unknown;
+}
+
+/**
+ * The WHERE … ORDER BY … LIMIT tail of a decision search over `search s`, shared by both adapters.
+ * Only filters that are set appear, so each combination is its own (cacheable) statement.
+ */
+export function searchSql(
+  query: SearchQuery,
+  dialect: SearchDialect,
+): { sql: string; values: unknown[] } {
+  const param = (i: number): string => dialect.param(i);
+  const where: string[] = [];
+  const values: unknown[] = [];
+  const add = (clause: (p: string) => string, value: unknown): void => {
+    values.push(value);
+    where.push(clause(param(values.length)));
+  };
+  if (query.agentId !== undefined) add((p) => `s.agent = ${p}`, query.agentId);
+  if (query.agentVersion !== undefined) add((p) => `s.agent_version = ${p}`, query.agentVersion);
+  if (query.subject !== undefined) add((p) => `s.subject = ${p}`, query.subject);
+  if (query.action !== undefined) add((p) => `s.action = ${p}`, query.action);
+  if (query.since !== undefined) add((p) => `s.ts >= ${p}`, query.since);
+  if (query.until !== undefined) add((p) => `s.ts < ${p}`, query.until);
+  if (query.runId !== undefined) add((p) => `s.run_id = ${p}`, query.runId);
+  if (query.words !== undefined && query.words.length > 0) {
+    add((p) => dialect.wordsTest(p), dialect.wordsValue(query.words));
+  }
+  if (query.before !== undefined) add((p) => `s.idx < ${p}`, query.before);
+  values.push(query.limit);
+  const limit = param(values.length);
+  return {
+    sql: `${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`} ORDER BY s.idx DESC LIMIT ${limit}`,
+    values,
+  };
+}
+
+/** An FTS5 query that requires every word, each quoted so no word is read as an operator. */
+export function fts5Words(words: readonly string[]): string {
+  return words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' AND ');
+}
