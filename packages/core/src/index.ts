@@ -42,6 +42,7 @@ export type {
   OpenedNote,
 } from './note/index.js';
 export {
+  checkCommitments,
   commitField,
   createCommitments,
   ENTRY_TYPES,

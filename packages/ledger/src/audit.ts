@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import {
-  commitField,
+  checkCommitments,
   CompactRange,
   createNoteVerifier,
   hashLeaf,
@@ -511,45 +511,13 @@ async function checkContent(
       erased: false,
     };
   }
-  const fields = content.fields ?? {};
-  const salts = content.salts ?? {};
-  let checked = 0;
-  for (const [name, commitment] of Object.entries(envelope.commitments)) {
-    const salt = salts[name];
-    if (!(name in fields) || salt === undefined) {
-      issues.push(
-        err(
-          'CONTENT_CHANGED',
-          `field "${name}" is committed to but missing from the content`,
-          `${where}.${name}`,
-        ),
-      );
-      continue;
-    }
-    checked++;
-    if (
-      commitField(name, fields[name], Buffer.from(salt, 'base64')).toString('base64') !== commitment
-    ) {
-      issues.push(
-        err(
-          'CONTENT_CHANGED',
-          `field "${name}" does not match its commitment in the leaf`,
-          `${where}.${name}`,
-        ),
-      );
-    }
-  }
-  for (const name of Object.keys(fields)) {
-    if (!(name in envelope.commitments))
-      issues.push(
-        err(
-          'CONTENT_CHANGED',
-          `field "${name}" is in the content but not committed to`,
-          `${where}.${name}`,
-        ),
-      );
-  }
-  return { issues, checked, erased: false };
+  const checked = checkCommitments(
+    envelope.commitments,
+    content.fields ?? {},
+    content.salts ?? {},
+    where,
+  );
+  return { issues: [...issues, ...checked.issues], checked: checked.checked, erased: false };
 }
 
 function toRanges(sorted: readonly number[]): [number, number][] {

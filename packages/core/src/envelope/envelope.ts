@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { canonicalBytes, canonicalize } from '@docket/protocol';
+import type { Issue } from '@docket/protocol';
 import { CoreError } from '../errors.js';
 
 /** Entry types: the first field of every leaf, so leaves of different kinds never collide. */
@@ -168,4 +169,44 @@ export function parseLeafEnvelope(bytes: Uint8Array, where = 'leaf'): LeafEnvelo
     });
   }
   return envelope;
+}
+
+/**
+ * Checks stored content against a leaf's commitments: every committed field present with its
+ * salt and matching, and no field that is not committed to. Issues are `CONTENT_CHANGED`, at
+ * `where.<field>`; `checked` counts the commitments recomputed.
+ *
+ * @example
+ * const { issues } = checkCommitments(envelope.commitments, fields, salts, 'leaf 12');
+ */
+export function checkCommitments(
+  commitments: Readonly<Record<string, string>>,
+  fields: Readonly<Record<string, unknown>>,
+  salts: Readonly<Record<string, string>>,
+  where: string,
+): { issues: Issue[]; checked: number } {
+  const issues: Issue[] = [];
+  const changed = (message: string, name: string): void => {
+    issues.push({ code: 'CONTENT_CHANGED', message, where: `${where}.${name}`, severity: 'error' });
+  };
+  let checked = 0;
+  for (const [name, commitment] of Object.entries(commitments)) {
+    const salt = salts[name];
+    if (!Object.hasOwn(fields, name) || salt === undefined) {
+      changed(`field "${name}" is committed to but missing from the content`, name);
+      continue;
+    }
+    checked++;
+    if (
+      commitField(name, fields[name], Buffer.from(salt, 'base64')).toString('base64') !== commitment
+    ) {
+      changed(`field "${name}" does not match its commitment in the leaf`, name);
+    }
+  }
+  for (const name of Object.keys(fields)) {
+    if (!Object.hasOwn(commitments, name)) {
+      changed(`field "${name}" is in the content but not committed to`, name);
+    }
+  }
+  return { issues, checked };
 }

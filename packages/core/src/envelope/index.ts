@@ -1,4 +1,5 @@
 export {
+  checkCommitments,
   commitField,
   createCommitments,
   ENTRY_TYPES,
