@@ -77,8 +77,10 @@ describe('ledger', () => {
     await Promise.all([ledger.append(withSubject), ledger.append(clear)]);
     for (const r of [withSubject, clear]) {
       const entry = await ledger.read(r.id);
-      const { id: _id, schema: _schema, ts: _ts, producer: _producer, ...fields } = r;
+      // producer's id and seq are in the envelope; the whole producer (with sdk) is committed too.
+      const { id: _id, schema: _schema, ts: _ts, ...fields } = r;
       assert.deepEqual(entry.fields, fields);
+      assert.deepEqual(entry.envelope.producer, { id: r.producer!.id, seq: r.producer!.seq });
       assert.equal(entry.erased, false);
     }
     const row = new Database(dataDirPaths(tmp.dir).db, { readonly: true })

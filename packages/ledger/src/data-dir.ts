@@ -128,13 +128,15 @@ export function generateMasterKey(dir: string): void {
 }
 
 /**
- * Reads the log's signing key: `DOCKET_LOG_KEY` (the key string) or `keys/log.key`.
+ * Reads the log's signing key: `DOCKET_LOG_KEY` (the key string) or `keys/log.key`. The
+ * environment variable names one log's key: `environment: false` reads only the file (tenant and
+ * access logs, each with a key and origin of its own).
  *
  * @example
  * const signer = createNoteSigner(readLogKey('.docket'));
  */
-export function readLogKey(dir: string): string {
-  const fromEnv = process.env['DOCKET_LOG_KEY'];
+export function readLogKey(dir: string, options: { environment?: boolean } = {}): string {
+  const fromEnv = options.environment === false ? undefined : process.env['DOCKET_LOG_KEY'];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv.trim();
   const path = dataDirPaths(dir).logKey;
   try {

@@ -28,8 +28,14 @@ export type {
   ReadEntry,
   Receipt,
 } from './ledger.js';
-export { resolveLedgerOptions } from './options.js';
-export { assertTenantName, DEFAULT_TENANT, listTenantLogs, tenantLogs } from './tenant-logs.js';
+export { pgUrlOf, resolveLedgerOptions } from './options.js';
+export {
+  assertTenantName,
+  DEFAULT_TENANT,
+  listTenantLogs,
+  tenantLogs,
+  tenantOrigin,
+} from './tenant-logs.js';
 export type { LogLocation } from './tenant-logs.js';
 export { proveConsistency, proveInclusion, storeRootAt } from './store-proofs.js';
 export type { FlushListener, LedgerOptions, ResolvedLedgerOptions } from './options.js';

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import {
   CompactRange,
   createBundle,
@@ -23,12 +23,17 @@ import type {
 } from '@docket/core';
 import { assertDecision, createUuidV7, DocketError } from '@docket/protocol';
 import type { DecisionRecord, JsonValue } from '@docket/protocol';
+import { isSharedLogStore } from '@docket/store';
 import type {
+  CheckpointRow,
   EntryWithContent,
   LedgerStore,
   SearchQuery,
   SearchRow,
+  SequencedBatch,
+  SharedLogStore,
   SubjectKeyRow,
+  TreeState,
 } from '@docket/store';
 import { CheckpointSigner } from './checkpoint-signer.js';
 import {
@@ -41,11 +46,15 @@ import {
 } from './data-dir.js';
 import type { DataDirPaths } from './data-dir.js';
 import { LedgerError } from './errors.js';
+import { IntakeSealer } from './intake-codec.js';
+import type { IntakeBody, Settled } from './intake-codec.js';
 import { KeyRing } from './keyring.js';
 import type { DataKey } from './keyring.js';
 import { openLedgerStore } from './open-store.js';
 import { resolveLedgerOptions } from './options.js';
 import type { LedgerOptions, ResolvedLedgerOptions } from './options.js';
+import { publishNewerCheckpoint, readPublishedCheckpoint } from './published-checkpoint.js';
+import { SharedSequencer } from './shared-sequencer.js';
 import { nodeKey, proveConsistency, proveInclusion, storeRootAt } from './store-proofs.js';
 
 /** What happened to one appended decision. */
@@ -146,7 +155,9 @@ interface PoolItem {
 
 /**
  * Opens (creating when asked) a ledger in a data directory: loads its keys, checks that the store
- * is not behind or forked from its last signed checkpoint, and starts the sequencer.
+ * is not behind or forked from its last signed checkpoint, and starts the sequencer. With
+ * `shared`, several processes open the same PostgreSQL log: each accepts writes, and the one
+ * holding the log's sequencer lease sequences them (see `docs/decisions/0005-replicas.md`).
  *
  * @example
  * const ledger = await openLedger({ dataDir: '.docket' });
@@ -163,17 +174,31 @@ export async function openLedger(options: LedgerOptions): Promise<Ledger> {
   try {
     if ((await store.getMeta('origin')) === undefined) {
       // A new log: make its keys, unless the data directory or the environment has them.
-      if (!existsSync(paths.logKey) && process.env['DOCKET_LOG_KEY'] === undefined) {
+      const logKeyFromEnv =
+        resolved.environmentLogKey && process.env['DOCKET_LOG_KEY'] !== undefined;
+      if (!existsSync(paths.logKey) && !logKeyFromEnv) {
         writeLogKey(paths.dir, resolved.origin);
       }
       if (!existsSync(paths.masterKey) && process.env['DOCKET_MASTER_KEY'] === undefined) {
         generateMasterKey(paths.dir);
       }
     }
-    const signer = createNoteSigner(readLogKey(paths.dir));
-    const ring = new KeyRing(readMasterKey(paths.dir));
+    const signer = createNoteSigner(
+      readLogKey(paths.dir, { environment: resolved.environmentLogKey }),
+    );
+    const master = readMasterKey(paths.dir);
+    const ring = new KeyRing(master);
     const ledger = new Ledger(resolved, paths, store, signer, ring);
-    await ledger.start();
+    if (resolved.shared) {
+      if (!isSharedLogStore(store)) {
+        throw new LedgerError('OPTION_INVALID', `a ${store.kind} store can't be shared`, {
+          where: 'shared',
+        });
+      }
+      await ledger.startShared(store, new IntakeSealer(master, signer.name));
+    } else {
+      await ledger.start();
+    }
     return ledger;
   } catch (err) {
     await store.close();
@@ -185,6 +210,11 @@ export async function openLedger(options: LedgerOptions): Promise<Ledger> {
  * The ledger service: admits decisions into a pool, and a single sequencer flushes the pool
  * (every `flushIntervalMs` or `flushMaxEntries`), assigning indices, extending the Merkle tree,
  * signing one checkpoint and committing it all durably before anyone is told "accepted".
+ * On a shared log, writes go through the database's intake to whichever process sequences.
+ *
+ * @example
+ * const ledger = await openLedger({ dataDir: '.docket' });
+ * const receipt = await ledger.receipt((await ledger.append(record)).id);
  */
 export class Ledger {
   readonly origin: string;
@@ -210,6 +240,8 @@ export class Ledger {
   #closed = false;
   /** Set when another writer took the log over: nothing more can be appended through this one. */
   #failed: DocketError | undefined;
+  /** On a shared log: the intake, the lease and the sequencing loop (else undefined). */
+  #shared: SharedSequencer | undefined;
 
   /** @internal use {@link openLedger}. */
   constructor(
@@ -232,6 +264,59 @@ export class Ledger {
   /** @internal Loads state, checks it against the last checkpoint, signs the first one if new. */
   async start(): Promise<void> {
     const store = this.#store;
+    await this.#checkLogKey();
+    const tree = await store.treeState();
+    const latest = await store.latestCheckpoint();
+    const last = this.#loadState(tree, latest);
+    await this.#checkAgainstStateFile(last);
+    if (latest === undefined) await this.#flushOnce(true);
+  }
+
+  /**
+   * @internal Starts on a shared log: checks the store as {@link start} does (without writing),
+   * then competes for the sequencer lease. A new log gets its first checkpoint from its first
+   * sequencer; this waits for it, so that every read finds a signed checkpoint.
+   */
+  async startShared(store: LedgerStore & SharedLogStore, sealer: IntakeSealer): Promise<void> {
+    await this.#checkLogKey();
+    // The published file first, the store after: any replica may publish meanwhile, and only a
+    // checkpoint already committed, so the store read second is never behind the file.
+    const published = readPublishedCheckpoint(this.#paths.checkpoint, this.#verifier);
+    const { tree, latest } = await store.readSnapshot(async () => ({
+      tree: await store.treeState(),
+      latest: await store.latestCheckpoint(),
+    }));
+    this.#checkPublished(published, this.#loadState(tree, latest));
+    await this.#checkPublishedRoot(published);
+    const shared = new SharedSequencer(
+      store,
+      await store.openSequencerLease(),
+      sealer,
+      {
+        resume: () => this.#resumeSequencing(store),
+        admit: (id, body) => this.#admitIntake(id, body),
+        fail: (error) => {
+          this.#failed = error;
+        },
+      },
+      this.#options.flushMaxEntries,
+    );
+    this.#shared = shared;
+    try {
+      await shared.start();
+      while ((await store.latestCheckpoint()) === undefined) {
+        if (this.#failed !== undefined) throw this.#failed;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } catch (error) {
+      await shared.abort(error);
+      throw error;
+    }
+  }
+
+  /** Records the log's origin and vkey in a new store; `LOG_KEY_MISMATCH` for another log's. */
+  async #checkLogKey(): Promise<void> {
+    const store = this.#store;
     const origin = await store.getMeta('origin');
     if (origin === undefined) {
       await store.setMeta('origin', this.origin);
@@ -243,9 +328,14 @@ export class Ledger {
         { where: this.#paths.logKey },
       );
     }
-    const tree = await store.treeState();
+  }
+
+  /**
+   * Takes the stored tree and latest checkpoint as the state to extend (`STORE_CORRUPT` when they
+   * disagree), with a signer that only signs extensions of that checkpoint; returns it.
+   */
+  #loadState(tree: TreeState, latest: CheckpointRow | undefined): Checkpoint | undefined {
     this.#range = new CompactRange(tree.size, tree.edge);
-    const latest = await store.latestCheckpoint();
     let last: Checkpoint | undefined;
     if (latest !== undefined) {
       last = openCheckpoint(latest.note, this.#verifier).checkpoint;
@@ -258,29 +348,61 @@ export class Ledger {
       }
     }
     this.#signer = new CheckpointSigner(this.#noteSigner, this.origin, last);
-    await this.#checkAgainstStateFile(last);
-    if (latest === undefined) await this.#flushOnce(true);
+    return last;
   }
 
   /**
-   * Refuses to start when the store is behind, or forked from, the last checkpoint this log
-   * published (the `checkpoint` file written after every durable flush).
+   * Shared log, on taking the sequencer lease: reloads the state another process may have
+   * extended since, drops what an earlier term left (pool, cached data keys: a subject may have
+   * been erased meanwhile), and checks and publishes as {@link start} does. Runs between flushes.
    */
-  async #checkAgainstStateFile(last: Checkpoint | undefined): Promise<void> {
-    if (!existsSync(this.#paths.checkpoint)) return;
-    const published = openCheckpoint(
-      readFileSync(this.#paths.checkpoint, 'utf8'),
-      this.#verifier,
-    ).checkpoint;
+  #resumeSequencing(store: LedgerStore & SharedLogStore): Promise<void> {
+    const run = this.#chain.then(async () => {
+      this.#abandonPool();
+      this.#dataKeys.clear();
+      this.#unpersistedKeys.clear();
+      const published = readPublishedCheckpoint(this.#paths.checkpoint, this.#verifier);
+      const { tree, checkpoint } = await store.loadSequencerState();
+      const last = this.#loadState(tree, checkpoint);
+      this.#checkPublished(published, last);
+      await this.#checkPublishedRoot(published);
+      this.#shared?.noteSize(tree.size);
+      if (checkpoint === undefined) await this.#flushOnce(true);
+      else this.#publish(checkpoint.note, checkpoint.size);
+    });
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Rejects what waits in the pool (its requests stay in the intake for the next term). */
+  #abandonPool(): void {
+    const items = this.#pool;
+    this.#pool = [];
+    const error = new LedgerError('NOT_SEQUENCER', 'the sequencer lease changed hands');
+    for (const item of items) item.reject(error);
+  }
+
+  /** Writes the `checkpoint` file after a durable flush (shared log: only ever forward). */
+  #publish(note: string, size: number): void {
+    if (this.#shared === undefined) writeFileDurable(this.#paths.checkpoint, note);
+    else publishNewerCheckpoint(this.#paths.checkpoint, note, size, this.#verifier);
+  }
+
+  /** `STORE_BEHIND_CHECKPOINT` when the store holds less than the published checkpoint. */
+  #checkPublished(published: Checkpoint | undefined, last: Checkpoint | undefined): void {
     const size = last?.size ?? 0;
-    if (published.size > size) {
+    if (published !== undefined && published.size > size) {
       throw new LedgerError(
         'STORE_BEHIND_CHECKPOINT',
         `the store holds ${size} entries but this log already published a checkpoint of size ${published.size}; refusing to start (restore the store, never re-sign)`,
         { where: this.#paths.db },
       );
     }
-    if (published.size > 0) {
+  }
+
+  /** `STORE_FORKED` when the store's tree at the published size has another root. */
+  async #checkPublishedRoot(published: Checkpoint | undefined): Promise<void> {
+    if (published !== undefined && published.size > 0) {
       const root = await storeRootAt(this.#store, published.size);
       if (!root.equals(published.root)) {
         throw new LedgerError(
@@ -290,14 +412,28 @@ export class Ledger {
         );
       }
     }
+  }
+
+  /**
+   * Refuses to start when the store is behind, or forked from, the last checkpoint this log
+   * published (the `checkpoint` file written after every durable flush).
+   */
+  async #checkAgainstStateFile(last: Checkpoint | undefined): Promise<void> {
+    const published = readPublishedCheckpoint(this.#paths.checkpoint, this.#verifier);
+    if (published === undefined) return;
+    this.#checkPublished(published, last);
+    await this.#checkPublishedRoot(published);
     if (last !== undefined && published.size < last.size) {
       writeFileDurable(this.#paths.checkpoint, (await this.#store.latestCheckpoint())!.note);
     }
   }
 
-  /** Number of entries in the log (sequenced and durable). */
+  /**
+   * Number of entries in the log (sequenced and durable). On a shared log, the largest size this
+   * process has seen (its own batches, other replicas' notices): {@link info} reads the store.
+   */
   get size(): number {
-    return this.#range.size;
+    return Math.max(this.#range.size, this.#shared?.knownSize ?? 0);
   }
 
   /**
@@ -310,6 +446,7 @@ export class Ledger {
   async append(record: unknown): Promise<AppendResult> {
     this.#assertOpen();
     assertDecision(record);
+    if (this.#shared !== undefined) return this.#submit(record.id, { kind: 'decision', record });
     return this.#admitOnce(record.id, () => this.#admitDecision(record));
   }
 
@@ -324,30 +461,51 @@ export class Ledger {
   async appendEvent(decisionId: string, event: EventInput): Promise<AppendResult> {
     this.#assertOpen();
     const id = event.id ?? createUuidV7();
-    return this.#admitOnce(id, async () => {
-      const existing = (await this.#store.findIndexes([id])).get(id);
-      if (existing !== undefined) return { index: existing, fresh: false };
-      await this.#pending.get(decisionId);
-      const decision = await this.#requireEntry(decisionId);
-      if (decision.type !== ENTRY_TYPES.decision) {
-        throw new LedgerError('DECISION_NOT_FOUND', `entry ${decisionId} is not a decision`, {
-          where: decisionId,
-        });
+    const ts = event.ts ?? new Date().toISOString();
+    if (this.#shared !== undefined) {
+      return this.#submit(id, { kind: 'event', decisionId, ts, fields: event.fields });
+    }
+    return this.#admitOnce(id, () => this.#admitEvent(id, decisionId, ts, event.fields));
+  }
+
+  async #admitEvent(
+    id: string,
+    decisionId: string,
+    ts: string,
+    fields: Record<string, JsonValue>,
+  ): Promise<{ index: number; fresh: boolean }> {
+    const existing = await this.#store.getEntryById(id);
+    if (existing !== undefined) {
+      // The same event again is a duplicate; any other entry with this id is a conflict.
+      if (existing.type === ENTRY_TYPES.event && existing.ref === decisionId) {
+        return { index: existing.index, fresh: false };
       }
-      const subject = decision.subject ?? undefined;
-      const index = await this.#enqueue({
-        type: ENTRY_TYPES.event,
-        id,
-        ts: event.ts ?? new Date().toISOString(),
-        producer: undefined,
-        subject,
-        key: subject === undefined ? undefined : await this.#dataKey(subject),
-        ref: decisionId,
-        search: undefined,
-        fields: { ...event.fields, decision: decisionId },
+      throw new LedgerError(
+        'ID_CONFLICT',
+        `id ${id} is already used by another entry of this log (index ${existing.index})`,
+        { where: 'id' },
+      );
+    }
+    await this.#pending.get(decisionId);
+    const decision = await this.#requireEntry(decisionId);
+    if (decision.type !== ENTRY_TYPES.decision) {
+      throw new LedgerError('DECISION_NOT_FOUND', `entry ${decisionId} is not a decision`, {
+        where: decisionId,
       });
-      return { index, fresh: true };
+    }
+    const subject = decision.subject ?? undefined;
+    const index = await this.#enqueue({
+      type: ENTRY_TYPES.event,
+      id,
+      ts,
+      producer: undefined,
+      subject,
+      key: subject === undefined ? undefined : await this.#dataKey(subject),
+      ref: decisionId,
+      search: undefined,
+      fields: { ...fields, decision: decisionId },
     });
+    return { index, fresh: true };
   }
 
   /**
@@ -360,20 +518,64 @@ export class Ledger {
   async appendAccess(fields: Record<string, JsonValue>): Promise<AppendResult> {
     this.#assertOpen();
     const id = createUuidV7();
-    return this.#admitOnce(id, async () => ({
-      index: await this.#enqueue({
-        type: ENTRY_TYPES.access,
-        id,
-        ts: new Date().toISOString(),
-        producer: undefined,
-        subject: undefined,
-        key: undefined,
-        ref: undefined,
-        search: undefined,
-        fields,
-      }),
-      fresh: true,
-    }));
+    const ts = new Date().toISOString();
+    if (this.#shared !== undefined) return this.#submit(id, { kind: 'access', ts, fields });
+    return this.#admitOnce(id, () => this.#admitAccess(id, ts, fields));
+  }
+
+  async #admitAccess(
+    id: string,
+    ts: string,
+    fields: Record<string, JsonValue>,
+  ): Promise<{ index: number; fresh: boolean }> {
+    // A fresh id each time (an intake row leaves the intake with its entry): never a duplicate.
+    const index = await this.#enqueue({
+      type: ENTRY_TYPES.access,
+      id,
+      ts,
+      producer: undefined,
+      subject: undefined,
+      key: undefined,
+      ref: undefined,
+      search: undefined,
+      fields,
+    });
+    return { index, fresh: true };
+  }
+
+  /** Shared log: hands an append to the sequencer through the intake and waits for its index. */
+  async #submit(id: string, body: IntakeBody): Promise<AppendResult> {
+    const settled = await this.#shared!.submit(id, body);
+    if ('erased' in settled) throw new LedgerError('INTAKE_INVALID', `${id} is not an append`);
+    return { status: settled.status, id, index: settled.index };
+  }
+
+  /**
+   * Shared log, on the sequencer: admits a request read from the intake through the same path as
+   * a local append (idempotency by id, subject keys, encryption) or erasure.
+   */
+  async #admitIntake(id: string, body: IntakeBody): Promise<Settled> {
+    switch (body.kind) {
+      case 'decision':
+        assertDecision(body.record);
+        if (body.record.id !== id) throw new LedgerError('INTAKE_INVALID', `${id}: id differs`);
+        return this.#admitOnce(id, () => this.#admitDecision(body.record));
+      case 'event':
+        return this.#admitOnce(id, () =>
+          this.#admitEvent(id, body.decisionId, body.ts, body.fields),
+        );
+      case 'access':
+        return this.#admitOnce(id, () => this.#admitAccess(id, body.ts, body.fields));
+      case 'erase':
+        return {
+          erased: await this.#eraseSubject(
+            body.subjectId,
+            body.reason,
+            body.tombstoneId,
+            'this subject',
+          ),
+        };
+    }
   }
 
   #assertOpen(): void {
@@ -406,7 +608,13 @@ export class Ledger {
   async #admitDecision(record: DecisionRecord): Promise<{ index: number; fresh: boolean }> {
     const existing = (await this.#store.findIndexes([record.id])).get(record.id);
     if (existing !== undefined) return { index: existing, fresh: false };
-    const { id, ts, producer, schema: _schema, ...fields } = record;
+    const { id, ts, producer, schema: _schema, ...rest } = record;
+    // The envelope carries the producer's id and seq in clear; anything more (the SDK's name
+    // and version) is committed to like any other field.
+    const fields: Record<string, JsonValue> =
+      producer !== undefined && Object.keys(producer).some((k) => k !== 'id' && k !== 'seq')
+        ? { ...rest, producer }
+        : rest;
     let subject: string | undefined;
     let key: DataKey | undefined;
     if (record.subject !== undefined) {
@@ -467,11 +675,11 @@ export class Ledger {
         // and starve timers and I/O (an HTTP server, an audit's snapshot).
         this.#immediate ??= setImmediate(() => {
           this.#immediate = undefined;
-          void this.flush().catch(() => undefined);
+          void this.#flushPool().catch(() => undefined);
         });
       } else {
         this.#timer ??= setTimeout(() => {
-          void this.flush().catch(() => undefined);
+          void this.#flushPool().catch(() => undefined);
         }, this.#options.flushIntervalMs);
       }
     });
@@ -499,11 +707,18 @@ export class Ledger {
   /**
    * Sequences everything admitted so far and waits until it is durable. Flushes run one at a
    * time; a failed flush rejects its entries (nothing of it was acknowledged) and the log goes on.
+   * On a shared log: waits until every write made through this process is settled.
    *
    * @example
    * await ledger.flush();
    */
-  flush(): Promise<void> {
+  async flush(): Promise<void> {
+    if (this.#shared !== undefined) await this.#shared.drain();
+    else await this.#flushPool();
+  }
+
+  /** Flushes the pool (the sequencer's own, on a shared log), one flush at a time. */
+  #flushPool(): Promise<void> {
     const run = this.#chain.then(() => this.#flushOnce(false));
     this.#chain = run.catch(() => undefined);
     return run;
@@ -577,7 +792,7 @@ export class Ledger {
           ? await proveConsistency(this.#store, last.size, range.size, overlay)
           : [];
       const note = this.#signer.sign(checkpoint, proof);
-      await this.#store.appendBatch({
+      const batch: SequencedBatch = {
         previousSize: this.#range.size,
         entries,
         nodes,
@@ -590,14 +805,20 @@ export class Ledger {
           createdAt: new Date().toISOString(),
         },
         tree: { size: range.size, edge: range.edge },
-      });
+      };
+      // Shared log: committed only under the sequencer lease, consuming the intake rows.
+      await (this.#shared === undefined
+        ? this.#store.appendBatch(batch)
+        : this.#shared.commit(batch));
       this.#signer.commit(checkpoint);
       this.#range = range;
-      writeFileDurable(this.#paths.checkpoint, note);
+      this.#publish(note, checkpoint.size);
     } catch (err) {
       for (const row of subjectKeys) this.#unpersistedKeys.set(row.kid, row);
-      // Another process extended the log: this one's view of the tree is stale for good.
-      if (err instanceof DocketError && err.code === 'STORE_CONFLICT') this.#failed = err;
+      // Another process extended the log: this one's view of the tree is stale for good (on a
+      // shared log, the next sequencing term reloads it instead).
+      if (err instanceof DocketError && err.code === 'STORE_CONFLICT' && this.#shared === undefined)
+        this.#failed = err;
       for (const item of items) item.reject(err);
       throw err;
     }
@@ -616,6 +837,7 @@ export class Ledger {
    */
   async receipt(id: string): Promise<Receipt> {
     await this.#pending.get(id);
+    await this.#shared?.settled(id);
     const entry = await this.#requireEntry(id);
     const { size, note, proof } = await this.#inclusion(entry.index);
     return {
@@ -653,6 +875,7 @@ export class Ledger {
    */
   async read(id: string): Promise<ReadEntry> {
     await this.#pending.get(id);
+    await this.#shared?.settled(id);
     return this.#open(await this.#requireEntry(id));
   }
 
@@ -731,6 +954,7 @@ export class Ledger {
    */
   async inclusionProof(id: string, size?: number): Promise<InclusionProof> {
     await this.#pending.get(id);
+    await this.#shared?.settled(id);
     const entry = await this.#requireEntry(id);
     const latest = (await this.#store.latestCheckpoint())!;
     const treeSize = size ?? latest.size;
@@ -771,9 +995,19 @@ export class Ledger {
     return proof.map((h) => h.toString('base64'));
   }
 
-  /** Entries waiting in the pool and the sequenced size (for metrics and readiness). */
-  stats(): { readonly poolDepth: number; readonly size: number } {
-    return { poolDepth: this.#pool.length, size: this.#range.size };
+  /**
+   * Entries waiting (in the pool; on a shared log, this process's writes not yet answered too),
+   * the sequenced size (see {@link size}), and whether this process sequences the log.
+   *
+   * @example
+   * const { poolDepth, size, sequencer } = ledger.stats();
+   */
+  stats(): { readonly poolDepth: number; readonly size: number; readonly sequencer: boolean } {
+    return {
+      poolDepth: this.#pool.length + (this.#shared?.waiting ?? 0),
+      size: this.size,
+      sequencer: this.#shared?.sequencing ?? true,
+    };
   }
 
   /**
@@ -827,18 +1061,42 @@ export class Ledger {
   async erase(subjectId: string, reason: string): Promise<EraseResult> {
     if (reason.trim() === '')
       throw new LedgerError('REASON_REQUIRED', 'an erasure needs a reason', { where: '--reason' });
+    const tombstoneId = createUuidV7();
+    if (this.#shared === undefined) {
+      return this.#eraseSubject(subjectId, reason, tombstoneId, `subject "${subjectId}"`);
+    }
+    // Shared log: the sequencer erases (it alone creates and caches data keys).
+    this.#assertOpen();
+    const settled = await this.#shared.submit(`erase:${tombstoneId}`, {
+      kind: 'erase',
+      subjectId,
+      reason,
+      tombstoneId,
+    });
+    if (!('erased' in settled)) throw new LedgerError('INTAKE_INVALID', 'not an erasure result');
+    return settled.erased;
+  }
+
+  /**
+   * Destroys the subject's keys, forgets its cached data key, and appends the tombstone `id`.
+   * `named` names the subject in errors (never its id on a shared log: errors go into the intake).
+   */
+  async #eraseSubject(
+    subjectId: string,
+    reason: string,
+    id: string,
+    named: string,
+  ): Promise<EraseResult> {
     const pseudonym = this.#ring.pseudonymize(subjectId);
     const work = (async () => {
-      await this.flush();
+      await this.#flushPool();
       const decisions = (await this.#store.entriesBySubject(pseudonym)).filter(
         (e) => e.type === ENTRY_TYPES.decision,
       );
       if (decisions.length === 0) {
-        throw new LedgerError(
-          'SUBJECT_NOT_FOUND',
-          `no decisions about subject "${subjectId}" in this log`,
-          { where: '--subject' },
-        );
+        throw new LedgerError('SUBJECT_NOT_FOUND', `no decisions about ${named} in this log`, {
+          where: '--subject',
+        });
       }
       const now = new Date().toISOString();
       const kids = [...new Set(decisions.map((e) => e.kid).filter((k): k is string => k !== null))];
@@ -851,7 +1109,6 @@ export class Ledger {
           decisions: decisions.length,
           tombstone: null,
         };
-      const id = createUuidV7();
       const index = await this.#enqueue({
         type: ENTRY_TYPES.tombstone,
         id,
@@ -863,7 +1120,7 @@ export class Ledger {
         search: undefined,
         fields: { reason, keys: kids, decisions: decisions.length },
       });
-      await this.flush();
+      await this.#flushPool();
       return {
         subject: pseudonym,
         keysDestroyed: destroyed,
@@ -890,10 +1147,12 @@ export class Ledger {
    */
   async info(): Promise<LogInfo> {
     const latest = await this.#store.latestCheckpoint();
+    // Shared log: the store's size (another process may be sequencing), the checkpoint's.
+    if (latest !== undefined) this.#shared?.noteSize(latest.size);
     return {
       origin: this.origin,
       vkey: this.vkey,
-      size: this.#range.size,
+      size: this.#shared === undefined ? this.#range.size : (latest?.size ?? 0),
       checkpoint: latest?.note ?? '',
       dataDir: this.#paths.dir,
       bytesOnDisk: await this.#store.sizeOnDisk(),
@@ -901,7 +1160,8 @@ export class Ledger {
   }
 
   /**
-   * Flushes what is pending and closes the store. Idempotent.
+   * Flushes what is pending and closes the store. Idempotent. On a shared log, also gives up the
+   * sequencer lease once this process's writes are answered.
    *
    * @example
    * await ledger.close();
@@ -910,12 +1170,15 @@ export class Ledger {
     if (this.#closed) return;
     this.#closed = true;
     try {
+      // Shared log: answer this process's writes (sequencing them if no one else does), then
+      // stop sequencing and give the lease up to another replica.
+      await this.#shared?.close();
       // Appends accepted before close may still be on their way into the pool (waiting for a
       // subject key): flush until every one of them is durable.
-      await this.flush();
+      await this.#flushPool();
       while (this.#pending.size > 0) {
         await new Promise((resolve) => setImmediate(resolve));
-        await this.flush();
+        await this.#flushPool();
       }
     } finally {
       await this.#chain;
@@ -941,8 +1204,17 @@ function toSearchColumns(
     agentVersion: record.agent.version,
     subject: subject ?? null,
     action: record.outcome.action,
-    ts: new Date(record.ts).toISOString(),
+    ts: toSortableUtc(record.ts),
     runId: record.correlation?.orchestrator?.runId ?? null,
     text: [record.goal ?? '', ...steps].join('\n'),
   };
+}
+
+/**
+ * An RFC 3339 time as UTC with milliseconds, so text order is time order. A leap second
+ * (`23:59:60`, valid RFC 3339, which `Date` can't represent) sorts as the minute's last millisecond.
+ */
+function toSortableUtc(ts: string): string {
+  const time = Date.parse(ts.replace(/:60(\.\d+)?(?=[Zz+-])/, ':59.999'));
+  return new Date(time).toISOString();
 }

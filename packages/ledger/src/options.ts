@@ -22,8 +22,19 @@ export interface LedgerOptions {
   readonly pgUrl?: string;
   /** The PostgreSQL schema of this log (default `docket`): several logs share one database. */
   readonly pgSchema?: string;
+  /**
+   * Several server processes share this log (`DOCKET_SHARED=1`, PostgreSQL only): any of them
+   * accepts writes, and one at a time, elected through the database, sequences them. See
+   * `docs/decisions/0005-replicas.md`.
+   */
+  readonly shared?: boolean;
   /** Called after each durable flush (metrics). */
   readonly onFlush?: FlushListener;
+  /**
+   * Whether `DOCKET_LOG_KEY` may be this log's signing key (default true). False for tenant and
+   * access logs: one environment variable can't be the key of several logs with their own origins.
+   */
+  readonly environmentLogKey?: boolean;
 }
 
 /** {@link LedgerOptions} with every default applied. */
@@ -35,7 +46,9 @@ export interface ResolvedLedgerOptions {
   readonly origin: string | undefined;
   readonly pgUrl: string | undefined;
   readonly pgSchema: string | undefined;
+  readonly shared: boolean;
   readonly onFlush: FlushListener | undefined;
+  readonly environmentLogKey: boolean;
 }
 
 function intOption(
@@ -69,6 +82,15 @@ function intOption(
  * const o = resolveLedgerOptions({ dataDir: '.docket' }); // o.flushIntervalMs === 200
  */
 export function resolveLedgerOptions(options: LedgerOptions): ResolvedLedgerOptions {
+  const pgUrl = pgUrlOf(options.pgUrl);
+  const shared = sharedOption(options.shared);
+  if (shared && pgUrl === undefined) {
+    throw new LedgerError(
+      'OPTION_INVALID',
+      'a shared log needs PostgreSQL (pgUrl or DOCKET_PG_URL): SQLite serves one process only',
+      { where: options.shared === undefined ? 'DOCKET_SHARED' : 'shared' },
+    );
+  }
   return {
     dataDir: options.dataDir,
     flushIntervalMs: intOption(
@@ -89,10 +111,23 @@ export function resolveLedgerOptions(options: LedgerOptions): ResolvedLedgerOpti
     ),
     create: options.create ?? true,
     origin: options.origin,
-    pgUrl: pgUrlOf(options.pgUrl),
+    pgUrl,
     pgSchema: options.pgSchema,
+    shared,
     onFlush: options.onFlush,
+    environmentLogKey: options.environmentLogKey ?? true,
   };
+}
+
+/** `shared`, else `DOCKET_SHARED` (`1`/`true` or `0`/`false`/empty), else false. */
+function sharedOption(value: boolean | undefined): boolean {
+  if (value !== undefined) return value;
+  const raw = process.env['DOCKET_SHARED'];
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new LedgerError('OPTION_INVALID', `DOCKET_SHARED must be 1, true, 0 or false, got ${raw}`, {
+    where: 'DOCKET_SHARED',
+  });
 }
 
 /**

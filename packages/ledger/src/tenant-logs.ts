@@ -31,6 +31,29 @@ export function assertTenantName(name: string, where = '--tenant'): void {
       { where },
     );
   }
+  // Tenant "access"'s decision log would be named ORIGIN/access, as the default tenant's access
+  // log is: two logs, two keys, one name, which a witness would read as a split view.
+  if (RESERVED.has(name)) {
+    throw new LedgerError('TENANT_INVALID', `tenant "${name}" is reserved`, { where });
+  }
+}
+
+const RESERVED = new Set(['access', 'tenants']);
+
+/**
+ * The origin (log name) of a tenant's log, derived from the default decision log's origin:
+ * `ORIGIN` and `ORIGIN/access` for the default tenant, `ORIGIN/T` and `ORIGIN/T/access` for T.
+ *
+ * @example
+ * tenantOrigin('docket.example/prod', 'acme', 'access'); // 'docket.example/prod/acme/access'
+ */
+export function tenantOrigin(
+  rootOrigin: string,
+  tenant: string,
+  kind: LogLocation['kind'],
+): string {
+  const base = tenant === DEFAULT_TENANT ? rootOrigin : `${rootOrigin}/${tenant}`;
+  return kind === 'access' ? `${base}/access` : base;
 }
 
 /**

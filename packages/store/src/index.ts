@@ -7,18 +7,27 @@ export type {
   CheckpointRow,
   EntryRow,
   EntryWithContent,
+  IntakeRequest,
+  IntakeRow,
+  IntakeStatus,
   LedgerStore,
+  LogNotice,
   NodeId,
   SearchQuery,
   SearchRow,
   SequencedBatch,
+  SequencerLease,
+  SharedLogStore,
   SubjectKeyRow,
   TreeState,
 } from './ledger-store.js';
+export { isSharedLogStore } from './ledger-store.js';
 export { openSqliteStore } from './sqlite/sqlite-store.js';
 export type { SqliteStoreOptions } from './sqlite/sqlite-store.js';
 export { openPostgresStore } from './postgres/postgres-store.js';
 export type { PostgresStoreOptions } from './postgres/postgres-store.js';
+export { sequencerLock } from './postgres/postgres-shared.js';
+export type { SequencerLock } from './postgres/postgres-shared.js';
 export { API_KEY_ROLES } from './api-keys/api-key-store.js';
 export type { ApiKeyRole, ApiKeyRow, ApiKeyStore } from './api-keys/api-key-store.js';
 export { openSqliteApiKeyStore } from './api-keys/sqlite-api-key-store.js';

@@ -158,3 +158,121 @@ export interface LedgerStore {
   sizeOnDisk(): Promise<number>;
   close(): Promise<void>;
 }
+
+/**
+ * A request a server replica wrote into a shared log's intake, for the log's sequencer to admit.
+ * The store keeps it as opaque bytes: the ledger seals the body before it gets here.
+ */
+export interface IntakeRequest {
+  /** Idempotency key: the entry id for an append (one intake row per id). */
+  readonly id: string;
+  /** What is asked (`decision`, `event`, `access`, `erase`): the ledger defines the kinds. */
+  readonly kind: string;
+  /** The sealed request (AES-256-GCM): never personal data in clear. */
+  readonly body: Uint8Array;
+}
+
+/** An intake row waiting for the sequencer, as read back in arrival (`seq`) order. */
+export interface IntakeRow extends IntakeRequest {
+  readonly seq: number;
+  readonly receivedAt: string;
+}
+
+/**
+ * What became of an intake request that the sequencer settled without a new entry of its own (a
+ * duplicate, a refusal, an erasure's result): `outcome` is the ledger's JSON, null while pending.
+ * A request that became an entry leaves the intake in the same transaction as its entry.
+ */
+export interface IntakeStatus {
+  readonly id: string;
+  readonly outcome: string | null;
+}
+
+/** A notification about a shared log: new intake requests, or requests sequenced/settled. */
+export interface LogNotice {
+  readonly kind: 'intake' | 'settled';
+  /** For `settled` after a batch: the tree size it committed. */
+  readonly size?: number;
+}
+
+/**
+ * The right to sequence one log, held by at most one process at a time (a PostgreSQL session
+ * advisory lock on a dedicated connection: the database releases it when that connection or its
+ * process dies). The same connection carries the log's notifications.
+ *
+ * @example
+ * const lease = await store.openSequencerLease();
+ * lease.onLost(() => stopSequencing());
+ * if (await lease.tryAcquire()) await sequence();
+ * await lease.close();
+ */
+export interface SequencerLease {
+  /** Whether this lease holds the log's sequencer lock, as far as this process knows. */
+  readonly held: boolean;
+  /**
+   * Takes the lock if it is free, without waiting (connecting first, or again after a lost
+   * connection); true when held afterwards. Throws `STORE_IO` when the database can't be reached.
+   */
+  tryAcquire(): Promise<boolean>;
+  /** A round trip on the lease's connection; a held lease whose connection broke is lost (false). */
+  check(): Promise<boolean>;
+  /** Called, once per loss, when a held lease is lost because its connection broke. */
+  onLost(listener: () => void): void;
+  /** Called for every notification about this log (on any replica, the holder included). */
+  onNotice(listener: (notice: LogNotice) => void): void;
+  /** Gives the lock up (if held) and closes the connection. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Optional capability of a store that several server processes share (the PostgreSQL adapter):
+ * the sequencer lease, the intake where any replica writes, and a batch append fenced by the
+ * lease that consumes the intake rows it sequenced. See `docs/decisions/0005-replicas.md`.
+ *
+ * @example
+ * if (isSharedLogStore(store)) await store.addIntake([{ id, kind: 'decision', body }]);
+ */
+export interface SharedLogStore {
+  /** A new lease on this log (not acquired yet), on its own connection. */
+  openSequencerLease(): Promise<SequencerLease>;
+  /**
+   * Adds requests (one statement; a request whose id is already in the intake is skipped) and
+   * notifies the sequencer; returns the ids inserted.
+   */
+  addIntake(requests: readonly IntakeRequest[]): Promise<Set<string>>;
+  /** Requests not settled yet, oldest first (at most `limit`). */
+  pendingIntake(limit: number): Promise<IntakeRow[]>;
+  /** The intake rows of these ids that still exist (ids absent from the map have none). */
+  intakeStatus(ids: readonly string[]): Promise<Map<string, IntakeStatus>>;
+  /** Records the outcome of pending requests (settled ones are left as they are) and notifies. */
+  settleIntake(outcomes: readonly IntakeStatus[]): Promise<void>;
+  /** Deletes settled rows of these ids (a pending row is never deleted here). */
+  deleteIntake(ids: readonly string[]): Promise<void>;
+  /** Deletes rows settled before `before` (RFC 3339) whose writer never collected them. */
+  purgeIntake(before: string): Promise<number>;
+  /**
+   * The tree state and latest checkpoint for a sequencer taking over: waits for a batch still
+   * being committed by the previous holder, then reads both from one state.
+   */
+  loadSequencerState(): Promise<{ tree: TreeState; checkpoint: CheckpointRow | undefined }>;
+  /**
+   * `appendBatch`, committed only while `lease` holds the sequencer lock (else `STORE_LEASE_LOST`,
+   * writing nothing); deletes the intake rows of `consumed` in the same transaction and notifies.
+   */
+  appendSequencedBatch(
+    batch: SequencedBatch,
+    lease: SequencerLease,
+    consumed: readonly string[],
+  ): Promise<void>;
+}
+
+/**
+ * Whether a store offers {@link SharedLogStore} (PostgreSQL does; SQLite, one process, doesn't).
+ *
+ * @example
+ * if (!isSharedLogStore(store)) throw new Error('shared mode needs PostgreSQL');
+ */
+export function isSharedLogStore(store: LedgerStore): store is LedgerStore & SharedLogStore {
+  const s = store as Partial<SharedLogStore>;
+  return typeof s.openSequencerLease === 'function' && typeof s.appendSequencedBatch === 'function';
+}

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type * as PgDriver from 'pg';
-import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { ClientConfig, Pool, PoolClient, QueryResultRow } from 'pg';
 import { StoreError } from '../errors.js';
 import { toCheckpoint, toEntry, toKey } from '../rows.js';
 import { searchSql } from '../search.js';
@@ -10,13 +10,25 @@ import type {
   CheckpointRow,
   EntryRow,
   EntryWithContent,
+  IntakeRequest,
+  IntakeRow,
+  IntakeStatus,
   LedgerStore,
   NodeId,
   SearchQuery,
   SequencedBatch,
+  SequencerLease,
+  SharedLogStore,
   SubjectKeyRow,
   TreeState,
 } from '../ledger-store.js';
+import {
+  channelOf,
+  FENCE_SQL,
+  INTAKE_DDL,
+  noticePayload,
+  PostgresSequencerLease,
+} from './postgres-shared.js';
 
 const SCHEMA_VERSION = '2';
 const DEFAULT_SCHEMA = 'docket';
@@ -66,9 +78,18 @@ CREATE TABLE IF NOT EXISTS $S.subject_keys (
   erased_at text
 );
 CREATE INDEX IF NOT EXISTS subject_keys_subject ON $S.subject_keys (subject);
-`;
+${INTAKE_DDL}`;
 
-const TABLES = ['meta', 'entries', 'contents', 'nodes', 'checkpoints', 'subject_keys', 'search'];
+const TABLES = [
+  'meta',
+  'entries',
+  'contents',
+  'nodes',
+  'checkpoints',
+  'subject_keys',
+  'search',
+  'intake',
+];
 
 const POSTGRES_SEARCH: SearchDialect = {
   param: (i) => `$${i}`,
@@ -170,6 +191,16 @@ export async function openPostgresStore(
   const types = new pg.TypeOverrides();
   types.setTypeParser(INT8_OID, 'text', toSafeInteger);
   const pool = new pg.Pool({ connectionString: url, types, application_name: 'docket' });
+  // The sequencer lease's own connection: keepalive and a read timeout, so a dead peer is noticed
+  // (and the lease given up) instead of waited on forever. Its name carries the process id, so an
+  // operator (or a test) can see in pg_stat_activity which process sequences a log.
+  const leaseConfig: ClientConfig = {
+    connectionString: url,
+    types,
+    application_name: `docket-lease ${process.pid}`,
+    keepAlive: true,
+    query_timeout: 10_000,
+  };
   // An idle pooled connection that dies (server restart) must not crash the process: the next
   // query reconnects or fails as STORE_IO.
   pool.on('error', () => undefined);
@@ -177,27 +208,29 @@ export async function openPostgresStore(
   try {
     const client = await pool.connect();
     try {
-      await client.query('BEGIN');
-      // Two processes opening a fresh database at once would race on CREATE … IF NOT EXISTS.
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`docket:${schema}`]);
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
-      await client.query(DDL.replaceAll('$S', s));
-      const version = await client.query<{ value: string }>(
-        `SELECT value FROM ${s}.meta WHERE key = 'schema_version'`,
-      );
-      const found = version.rows[0]?.value;
-      if (found === undefined) {
-        await client.query(`INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1)`, [
-          SCHEMA_VERSION,
-        ]);
-      } else if (found !== SCHEMA_VERSION) {
-        throw new StoreError(
-          'STORE_SCHEMA_UNSUPPORTED',
-          `database schema ${found} is not supported (expected ${SCHEMA_VERSION})`,
-          { where },
-        );
+      // A log already at this version (the usual case) opens without DDL: even `CREATE INDEX IF
+      // NOT EXISTS` takes a SHARE lock on its table, and such locks, taken while another process
+      // commits a batch (a replica starting, an audit), deadlock with it.
+      if ((await installedVersion(client, schema, s)) !== SCHEMA_VERSION) {
+        await client.query('BEGIN');
+        // Two processes opening a fresh database at once would race on CREATE … IF NOT EXISTS.
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`docket:${schema}`]);
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+        await client.query(DDL.replaceAll('$S', s));
+        const found = await installedVersion(client, schema, s);
+        if (found === undefined) {
+          await client.query(`INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1)`, [
+            SCHEMA_VERSION,
+          ]);
+        } else if (found !== SCHEMA_VERSION) {
+          throw new StoreError(
+            'STORE_SCHEMA_UNSUPPORTED',
+            `database schema ${found} is not supported (expected ${SCHEMA_VERSION})`,
+            { where },
+          );
+        }
+        await client.query('COMMIT');
       }
-      await client.query('COMMIT');
       client.release();
     } catch (e) {
       // A client in an unknown state is destroyed, not returned to the pool.
@@ -213,10 +246,31 @@ export async function openPostgresStore(
       { where, cause },
     );
   }
-  return new PostgresStore(pool, s, schema, where);
+  return new PostgresStore(pool, s, schema, where, () => new pg.Client(leaseConfig));
 }
 
-class PostgresStore implements LedgerStore {
+/**
+ * The schema version recorded in the log's tables, or undefined when they are not all there
+ * (a new log, or one made before the intake table existed).
+ */
+async function installedVersion(
+  client: PoolClient,
+  schema: string,
+  quoted: string,
+): Promise<string | undefined> {
+  const tables = await client.query<{ ready: boolean }>(
+    `SELECT to_regclass(format('%I.meta', $1::text)) IS NOT NULL
+        AND to_regclass(format('%I.intake', $1::text)) IS NOT NULL AS ready`,
+    [schema],
+  );
+  if (tables.rows[0]?.ready !== true) return undefined;
+  const version = await client.query<{ value: string }>(
+    `SELECT value FROM ${quoted}.meta WHERE key = 'schema_version'`,
+  );
+  return version.rows[0]?.value;
+}
+
+class PostgresStore implements LedgerStore, SharedLogStore {
   readonly kind = 'postgres';
   readonly #pool: Pool;
   /** Quoted schema name, for SQL text. */
@@ -226,13 +280,22 @@ class PostgresStore implements LedgerStore {
   readonly #snapshot = new AsyncLocalStorage<Snapshot>();
   readonly #entryCols =
     'e.idx, e.id, e.type, e.ts, e.subject, e.producer_id, e.producer_seq, e.kid, e.ref, e.leaf';
+  readonly #newLeaseClient: () => PgDriver.Client;
+  readonly #leases = new Set<PostgresSequencerLease>();
   #closed = false;
 
-  constructor(pool: Pool, quotedSchema: string, schema: string, where: string) {
+  constructor(
+    pool: Pool,
+    quotedSchema: string,
+    schema: string,
+    where: string,
+    newLeaseClient: () => PgDriver.Client,
+  ) {
     this.#pool = pool;
     this.#s = quotedSchema;
     this.#schema = schema;
     this.#where = where;
+    this.#newLeaseClient = newLeaseClient;
   }
 
   #fail(what: string, cause: unknown): StoreError {
@@ -307,7 +370,18 @@ class PostgresStore implements LedgerStore {
     return { size, edge };
   }
 
-  async appendBatch(batch: SequencedBatch): Promise<void> {
+  appendBatch(batch: SequencedBatch): Promise<void> {
+    return this.#appendBatch(batch, undefined);
+  }
+
+  /**
+   * The batch transaction; for a shared log's sequencer, `fenced` adds the lease check, the
+   * deletion of the intake rows sequenced, and a notification, all committed with the batch.
+   */
+  async #appendBatch(
+    batch: SequencedBatch,
+    fenced: { lease: SequencerLease; consumed: readonly string[] } | undefined,
+  ): Promise<void> {
     const s = this.#s;
     let client: PoolClient;
     try {
@@ -335,6 +409,7 @@ class PostgresStore implements LedgerStore {
           { where: this.#where },
         );
       }
+      if (fenced !== undefined) await this.#checkFence(client, fenced.lease);
       // One statement per table, rows passed as parallel arrays and expanded by unnest.
       const keys = batch.subjectKeys;
       if (keys.length > 0) {
@@ -421,6 +496,18 @@ class PostgresStore implements LedgerStore {
           batch.tree.edge.map((h) => Buffer.from(h).toString('base64')).join(','),
         ],
       );
+      if (fenced !== undefined) {
+        if (fenced.consumed.length > 0) {
+          await client.query(`DELETE FROM ${s}.intake WHERE id = ANY($1::text[])`, [
+            fenced.consumed,
+          ]);
+        }
+        // Delivered on commit only: waiters never look before the batch is visible.
+        await client.query('SELECT pg_notify($1, $2)', [
+          channelOf(this.#schema),
+          noticePayload(this.#schema, { kind: 'settled', size: batch.tree.size }),
+        ]);
+      }
       // Durable on return: synchronous_commit is on unless the server was configured otherwise.
       await client.query('COMMIT');
     } catch (cause) {
@@ -640,10 +727,11 @@ class PostgresStore implements LedgerStore {
     // VACUUM prunes them, and the WAL, base backups and replicas keep them longer still. VACUUM
     // now makes the dead tuples' space reusable (best effort: it needs ownership of the table and
     // can't run inside a transaction). What remains is wrapped by the key-encryption key, which
-    // never enters the database; see docs for retention of WAL and backups.
+    // never enters the database; see docs for retention of WAL and backups. The intake of a
+    // shared log goes too: its deleted rows held the subject's requests (sealed, see 0005).
     if (n > 0) {
       await this.#pool
-        .query(`VACUUM ${this.#s}.subject_keys, ${this.#s}.search`)
+        .query(`VACUUM ${this.#s}.subject_keys, ${this.#s}.search, ${this.#s}.intake`)
         .catch(() => undefined);
     }
     return n;
@@ -662,6 +750,177 @@ class PostgresStore implements LedgerStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    for (const lease of this.#leases) await lease.close();
     await this.#pool.end();
+  }
+
+  // SharedLogStore: several replicas on one log (see postgres-shared.ts).
+
+  openSequencerLease(): Promise<SequencerLease> {
+    if (this.#closed) return Promise.reject(new StoreError('STORE_CLOSED', 'the store is closed'));
+    const lease = new PostgresSequencerLease(this.#newLeaseClient, this.#schema, this.#where);
+    this.#leases.add(lease);
+    return Promise.resolve(lease);
+  }
+
+  /**
+   * Throws `STORE_LEASE_LOST` unless the lease's session holds the sequencer lock right now. Run
+   * under the tree-size row lock: a new holder reads the tree only through that lock (see
+   * `loadSequencerState`), so a batch that passes here is either seen by it or conflicts.
+   */
+  async #checkFence(client: PoolClient, lease: SequencerLease): Promise<void> {
+    const fence = lease instanceof PostgresSequencerLease ? lease.fence() : undefined;
+    const held =
+      fence !== undefined &&
+      (await client.query(FENCE_SQL, [fence.classid, fence.objid, fence.pid])).rows.length > 0;
+    if (!held) {
+      throw new StoreError(
+        'STORE_LEASE_LOST',
+        'this process no longer holds the sequencer lock of this log; nothing was written',
+        { where: this.#where },
+      );
+    }
+  }
+
+  async addIntake(requests: readonly IntakeRequest[]): Promise<Set<string>> {
+    if (requests.length === 0) return new Set();
+    const rows = await this.#pool
+      .query<{ id: string }>(
+        `INSERT INTO ${this.#s}.intake (id, kind, body)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[])
+         ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [requests.map((r) => r.id), requests.map((r) => r.kind), requests.map((r) => r.body)],
+      )
+      .catch((cause: unknown) => {
+        throw this.#fail('write intake', cause);
+      });
+    if (rows.rows.length > 0) await this.#notice('intake');
+    return new Set(rows.rows.map((r) => r.id));
+  }
+
+  async pendingIntake(limit: number): Promise<IntakeRow[]> {
+    const rows = await this.#read<{
+      seq: number;
+      id: string;
+      kind: string;
+      body: Buffer;
+      received_at: Date;
+    }>(
+      'read intake',
+      `SELECT seq, id, kind, body, received_at FROM ${this.#s}.intake
+       WHERE outcome IS NULL ORDER BY seq LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => ({
+      seq: r.seq,
+      id: r.id,
+      kind: r.kind,
+      body: r.body,
+      receivedAt: r.received_at.toISOString(),
+    }));
+  }
+
+  async intakeStatus(ids: readonly string[]): Promise<Map<string, IntakeStatus>> {
+    const found = new Map<string, IntakeStatus>();
+    if (ids.length === 0) return found;
+    const rows = await this.#read<IntakeStatus>(
+      'read intake',
+      `SELECT id, outcome FROM ${this.#s}.intake WHERE id = ANY($1::text[])`,
+      [ids],
+    );
+    for (const r of rows) found.set(r.id, { id: r.id, outcome: r.outcome });
+    return found;
+  }
+
+  async settleIntake(outcomes: readonly IntakeStatus[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    await this.#write(
+      'settle intake',
+      `UPDATE ${this.#s}.intake i SET outcome = q.outcome, settled_at = now()
+       FROM unnest($1::text[], $2::text[]) AS q(id, outcome)
+       WHERE i.id = q.id AND i.outcome IS NULL`,
+      [outcomes.map((o) => o.id), outcomes.map((o) => o.outcome)],
+    );
+    await this.#notice('settled');
+  }
+
+  async deleteIntake(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.#write(
+      'delete intake',
+      `DELETE FROM ${this.#s}.intake WHERE id = ANY($1::text[]) AND outcome IS NOT NULL`,
+      [ids],
+    );
+  }
+
+  purgeIntake(before: string): Promise<number> {
+    return this.#write(
+      'purge intake',
+      `DELETE FROM ${this.#s}.intake WHERE outcome IS NOT NULL AND settled_at < $1::timestamptz`,
+      [before],
+    );
+  }
+
+  async loadSequencerState(): Promise<{
+    tree: TreeState;
+    checkpoint: CheckpointRow | undefined;
+  }> {
+    let client: PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (cause) {
+      throw this.#fail('load sequencer state', cause);
+    }
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      // The insert and FOR SHARE both wait for a batch the previous holder is still committing
+      // (it holds the row FOR UPDATE); afterwards no batch of an older holder can commit (its
+      // fence fails), so what is read here is the tree every later batch must extend.
+      await client.query(
+        `INSERT INTO ${this.#s}.meta (key, value) VALUES ('tree_size', '0') ON CONFLICT (key) DO NOTHING`,
+      );
+      const tree = await client.query<{ key: string; value: string }>(
+        `SELECT key, value FROM ${this.#s}.meta WHERE key IN ('tree_size', 'tree_edge') FOR SHARE`,
+      );
+      const latest = await client.query<RawCheckpoint>(
+        `SELECT * FROM ${this.#s}.checkpoints ORDER BY seq DESC LIMIT 1`,
+      );
+      await client.query('COMMIT');
+      const get = (key: string): string =>
+        tree.rows.find((r) => r.key === key)?.value ?? (key === 'tree_size' ? '0' : '');
+      const edgeText = get('tree_edge');
+      return {
+        tree: {
+          size: Number(get('tree_size')),
+          edge: edgeText === '' ? [] : edgeText.split(',').map((h) => Buffer.from(h, 'base64')),
+        },
+        checkpoint: latest.rows[0] === undefined ? undefined : toCheckpoint(latest.rows[0]),
+      };
+    } catch (cause) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (e) {
+        broken = e instanceof Error ? e : new Error(String(e));
+      }
+      throw this.#fail('load sequencer state', cause);
+    } finally {
+      client.release(broken ?? false);
+    }
+  }
+
+  appendSequencedBatch(
+    batch: SequencedBatch,
+    lease: SequencerLease,
+    consumed: readonly string[],
+  ): Promise<void> {
+    return this.#appendBatch(batch, { lease, consumed });
+  }
+
+  async #notice(kind: 'intake' | 'settled'): Promise<void> {
+    await this.#write('notify', 'SELECT pg_notify($1, $2)', [
+      channelOf(this.#schema),
+      noticePayload(this.#schema, { kind }),
+    ]);
   }
 }
