@@ -12,7 +12,8 @@ const ALLOWED = {
   core: ['protocol'],
   store: ['core', 'protocol'],
   ledger: ['store', 'core', 'protocol'],
-  cli: ['ledger', 'core', 'protocol'],
+  server: ['ledger', 'store', 'core', 'protocol'],
+  cli: ['server', 'ledger', 'store', 'core', 'protocol'],
 };
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]/g;

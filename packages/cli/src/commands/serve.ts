@@ -1,0 +1,78 @@
+import { DocketError } from '@docket/protocol';
+import { startServer } from '@docket/server';
+import { optional, parse } from '../args.js';
+import { DATA_HELP, DATA_OPTIONS, dataDirOf, JSON_HELP, storeOf } from '../command.js';
+import type { Command } from '../command.js';
+import { EXIT } from '../exit-codes.js';
+
+/** `docket serve`: the HTTP API over the data directory (or PostgreSQL). */
+export const serve: Command = {
+  name: 'serve',
+  summary: 'run the HTTP API (OpenAPI 3.1 at /openapi.json)',
+  help: `Usage: docket serve [--data DIR] [--pg URL] [--host H] [--port N]
+
+Serves the Docket HTTP API: POST/GET /v1/decisions, proofs, bundles, checkpoints, the access
+log, erasure, /healthz, /readyz, /metrics; the API's OpenAPI 3.1 document is at /openapi.json.
+Every call but health and the document needs an API key (Authorization: Bearer dk_…); create
+keys with 'docket keys create --role R --tenant T'. When no key exists yet, the first start
+creates an admin key for the default tenant and prints it once on stderr.
+
+Logs are JSON lines on stderr. SIGTERM or Ctrl-C stop accepting requests, finish those in
+flight, make everything accepted durable, then exit 0.
+
+Several replicas may serve one PostgreSQL database (--pg): any replica accepts writes; the
+database chooses the one that sequences each log.
+
+Options:
+${DATA_HELP}
+  --host H      address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
+  --port N      port (default 7420; 0 picks a free one)
+${JSON_HELP} (one line with url and bootstrap key once listening)
+
+Environment: DOCKET_MAX_BODY_BYTES (default 8388608), DOCKET_MAX_INFLIGHT (1024),
+DOCKET_FLUSH_INTERVAL_MS (200), DOCKET_FLUSH_MAX_ENTRIES (8192).`,
+  async run(argv, io) {
+    const { values } = parse(argv, {
+      ...DATA_OPTIONS,
+      host: { type: 'string' },
+      port: { type: 'string' },
+    });
+    const portText = optional(values, 'port') ?? process.env['DOCKET_PORT'] ?? '7420';
+    const port = Number(portText);
+    if (!/^\d+$/.test(portText) || port > 65535) {
+      throw new DocketError('USAGE', `--port must be 0–65535, got "${portText}"`, {
+        where: '--port',
+      });
+    }
+    const server = await startServer({
+      dataDir: dataDirOf(values),
+      ...storeOf(values),
+      host: optional(values, 'host') ?? process.env['DOCKET_HOST'] ?? '127.0.0.1',
+      port,
+    });
+    if (values['json'] === true) {
+      io.out(
+        `${JSON.stringify({ ok: true, url: server.url, bootstrapKey: server.bootstrapKey ?? null })}\n`,
+      );
+    } else {
+      io.err(`docket: listening on ${server.url} (API description: ${server.url}/openapi.json)\n`);
+      if (server.bootstrapKey !== undefined) {
+        io.err(
+          `docket: no API key existed, so an admin key for tenant "default" was created.\n` +
+            `        It is shown once; keep it safe:\n\n  ${server.bootstrapKey}\n\n`,
+        );
+      }
+    }
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGTERM', () => {
+        resolve('SIGTERM');
+      });
+      process.once('SIGINT', () => {
+        resolve('SIGINT');
+      });
+    });
+    io.err(`docket: ${signal}: finishing requests in flight, then stopping\n`);
+    await server.close();
+    return EXIT.ok;
+  },
+};

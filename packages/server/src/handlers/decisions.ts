@@ -1,0 +1,196 @@
+import { ENTRY_TYPES } from '@docket/core';
+import type { Issue, JsonValue } from '@docket/protocol';
+import { DocketError } from '@docket/protocol';
+import type { AppendResult } from '@docket/ledger';
+import { ServerError } from '../errors.js';
+import { principalOf } from '../http/context.js';
+import type { Handler, RequestContext } from '../http/context.js';
+import { fromCursor, toCursor, toEntryView } from './views.js';
+
+/** Batch item results (`ItemResult` in the document). */
+type ItemResult =
+  | { status: 'accepted' | 'duplicate'; position: number; id: string; index: number }
+  | {
+      status: 'rejected';
+      position: number;
+      id?: string;
+      code: string;
+      message: string;
+      where?: string;
+      issues?: unknown;
+    };
+
+/** Errors that reject one record; anything else (store down, shutting down) fails the request. */
+const RECORD_ERRORS = new Set(['DECISION_INVALID']);
+
+/** POST /v1/decisions: each record appended on its own; the answer waits until all are durable. */
+export const postDecisions: Handler = async (ctx) => {
+  const { tenant } = principalOf(ctx);
+  const { decisions } = await ctx.tenant();
+  const records = (ctx.body as { decisions: unknown[] }).decisions;
+  const settled = await Promise.allSettled(records.map((r) => decisions.append(r)));
+  const results: ItemResult[] = [];
+  let failure: Error | undefined;
+  settled.forEach((s, position) => {
+    const raw = records[position] as { id?: unknown } | null;
+    const id = typeof raw?.id === 'string' ? raw.id : undefined;
+    if (s.status === 'fulfilled') {
+      const r: AppendResult = s.value;
+      results.push({ status: r.status, position, id: r.id, index: r.index });
+      if (r.status === 'accepted') ctx.services.metrics.accepted(tenant, 1);
+      else ctx.services.metrics.duplicate(tenant, 1);
+    } else if (s.reason instanceof DocketError && RECORD_ERRORS.has(s.reason.code)) {
+      const problem = s.reason;
+      ctx.services.metrics.rejected(tenant, problem.code);
+      results.push({
+        status: 'rejected',
+        position,
+        ...(id === undefined ? {} : { id }),
+        code: problem.code,
+        message: problem.message,
+        ...(problem.where === undefined
+          ? {}
+          : { where: `$.decisions[${position}]${problem.where.slice(1)}` }),
+        // Paths of the record's issues, as the item's own: within the batch.
+        ...('issues' in problem
+          ? {
+              issues: (problem.issues as Issue[]).map((i) =>
+                i.where?.startsWith('$') === true
+                  ? { ...i, where: `$.decisions[${position}]${i.where.slice(1)}` }
+                  : i,
+              ),
+            }
+          : {}),
+      });
+    } else {
+      failure ??= s.reason instanceof Error ? s.reason : new Error(String(s.reason));
+    }
+  });
+  // The records that were appended are durable and stay; a retry of the batch gets them back
+  // as duplicates (same ids), so failing the whole request loses nothing.
+  if (failure !== undefined) throw failure;
+  return { status: 200, json: { results } };
+};
+
+/** GET /v1/decisions: search, newest first, cursor pagination. */
+export const listDecisions: Handler = async (ctx) => {
+  const { role } = principalOf(ctx);
+  const p = ctx.params as {
+    agent?: string;
+    agentVersion?: string;
+    subject?: string;
+    action?: string;
+    since?: string;
+    until?: string;
+    runId?: string;
+    q?: string;
+    cursor?: string;
+    limit: number;
+  };
+  const words = p.q === undefined ? [] : p.q.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
+  if (words.length > 16) {
+    throw new ServerError('PARAM_INVALID', 'at most 16 words in q', { where: 'query.q' });
+  }
+  const { decisions } = await ctx.tenant();
+  const found = await decisions.search({
+    ...(p.agent === undefined ? {} : { agentId: p.agent }),
+    ...(p.agentVersion === undefined ? {} : { agentVersion: p.agentVersion }),
+    ...(p.subject === undefined ? {} : { subjectId: p.subject }),
+    ...(p.action === undefined ? {} : { action: p.action }),
+    ...(p.since === undefined ? {} : { since: new Date(p.since).toISOString() }),
+    ...(p.until === undefined ? {} : { until: new Date(p.until).toISOString() }),
+    ...(p.runId === undefined ? {} : { runId: p.runId }),
+    ...(words.length === 0 ? {} : { words }),
+    ...(p.cursor === undefined ? {} : { before: fromCursor(p.cursor) }),
+    limit: p.limit + 1,
+  });
+  const page = found.slice(0, p.limit);
+  const items = page.map((e) => toEntryView(e, role));
+  const shown = items.filter((i) => i.content !== null).length;
+  if (shown > 0) {
+    await ctx.recordAccess('list', `decisions ${items[0]!.index}..${items.at(-1)!.index}`, shown);
+  }
+  const next = found.length > p.limit ? toCursor(page.at(-1)!.index) : null;
+  return { status: 200, json: { items, next } };
+};
+
+/** Reads a decision of the caller's tenant; any other entry type is not found. */
+async function readDecision(ctx: RequestContext, id: string) {
+  const { decisions } = await ctx.tenant();
+  const entry = await decisions.read(id);
+  if (entry.envelope.type !== ENTRY_TYPES.decision) {
+    throw new ServerError('DECISION_NOT_FOUND', `no decision with id ${id}`, { where: 'path.id' });
+  }
+  return { decisions, entry };
+}
+
+/** GET /v1/decisions/{id}: the record, its events and its receipt. */
+export const getDecision: Handler = async (ctx) => {
+  const { role } = principalOf(ctx);
+  const id = ctx.params['id'] as string;
+  const { decisions, entry } = await readDecision(ctx, id);
+  const [events, receipt] = await Promise.all([decisions.events(id), decisions.inclusionProof(id)]);
+  const view = toEntryView(entry, role);
+  const eventViews = events.map((e) => toEntryView(e, role));
+  if (view.content !== null || eventViews.some((e) => e.content !== null)) {
+    await ctx.recordAccess('read', id);
+  }
+  return { status: 200, json: { ...view, events: eventViews, receipt } };
+};
+
+/** POST /v1/decisions/{id}/events: a linked fact, durable before the answer. */
+export const postEvent: Handler = async (ctx) => {
+  const id = ctx.params['id'] as string;
+  const {
+    id: eventId,
+    ts,
+    ...fields
+  } = ctx.body as {
+    id?: string;
+    ts?: string;
+  } & Record<string, JsonValue>;
+  const { decisions } = await ctx.tenant();
+  const result = await decisions.appendEvent(id, {
+    ...(eventId === undefined ? {} : { id: eventId }),
+    ...(ts === undefined ? {} : { ts }),
+    fields,
+  });
+  return { status: result.status === 'accepted' ? 201 : 200, json: result };
+};
+
+/** GET /v1/decisions/{id}/proof?size=N */
+export const getProof: Handler = async (ctx) => {
+  const id = ctx.params['id'] as string;
+  const size = ctx.params['size'] as number | undefined;
+  const { decisions } = await readDecision(ctx, id);
+  return { status: 200, json: await decisions.inclusionProof(id, size) };
+};
+
+/** GET /v1/decisions/{id}/bundle?disclose=a,b */
+export const getBundle: Handler = async (ctx) => {
+  const id = ctx.params['id'] as string;
+  const disclose = ((ctx.params['disclose'] as string | undefined) ?? '')
+    .split(',')
+    .map((f) => f.trim())
+    .filter((f) => f !== '');
+  const { decisions, entry } = await readDecision(ctx, id);
+  // `all`: every committed field (none once erased: nothing is left to disclose).
+  const fields =
+    disclose.length === 1 && disclose[0] === 'all'
+      ? entry.erased
+        ? []
+        : Object.keys(entry.envelope.commitments)
+      : disclose;
+  let bundle;
+  try {
+    bundle = await decisions.exportBundle(id, fields);
+  } catch (error) {
+    // The ledger names the CLI option; over HTTP the field list is the query parameter.
+    if (error instanceof DocketError && error.where === '--disclose') {
+      throw new ServerError(error.code, error.message, { where: 'query.disclose', cause: error });
+    }
+    throw error;
+  }
+  await ctx.recordAccess('bundle', id, fields.length);
+  return { status: 200, json: bundle };
+};

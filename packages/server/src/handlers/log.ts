@@ -1,0 +1,85 @@
+import type { Handler } from '../http/context.js';
+import { fromCursor, toCursor } from './views.js';
+
+/** GET /v1/checkpoint: the latest signed checkpoint, as the C2SP note text. */
+export const getCheckpoint: Handler = async (ctx) => {
+  const { decisions } = await ctx.tenant();
+  const { checkpoint } = await decisions.info();
+  return { status: 200, text: checkpoint, contentType: 'text/plain; charset=utf-8' };
+};
+
+/** GET /v1/proofs/consistency?from=&to= */
+export const getConsistency: Handler = async (ctx) => {
+  const from = ctx.params['from'] as number;
+  const to = ctx.params['to'] as number;
+  const { decisions } = await ctx.tenant();
+  return { status: 200, json: { from, to, hashes: await decisions.consistencyProof(from, to) } };
+};
+
+/** GET /v1/log: origin, vkey, size and checkpoint of the tenant's two logs. */
+export const getLog: Handler = async (ctx) => {
+  const { tenant, decisions, access } = await ctx.tenant();
+  const [d, a] = await Promise.all([decisions.info(), access.info()]);
+  const view = (i: typeof d) => ({
+    origin: i.origin,
+    vkey: i.vkey,
+    size: i.size,
+    checkpoint: i.checkpoint,
+  });
+  return { status: 200, json: { tenant, ...view(d), access: view(a) } };
+};
+
+/** GET /v1/entries?log=&from=&limit=: leaves and contents, for a remote audit. */
+export const getEntries: Handler = async (ctx) => {
+  const log = ctx.params['log'] as 'decisions' | 'access';
+  const from = ctx.params['from'] as number;
+  const limit = ctx.params['limit'] as number;
+  const ledgers = await ctx.tenant();
+  const page = await ledgers[log].entries(from, limit);
+  const entries = page.map(({ leaf, entry }) => ({
+    index: entry.index,
+    leaf: Buffer.from(leaf).toString('base64'),
+    erased: entry.erased,
+    fields: entry.fields,
+    salts: entry.salts,
+  }));
+  const last = entries.at(-1);
+  if (last !== undefined)
+    await ctx.recordAccess('export', `${log} ${from}..${last.index}`, entries.length);
+  return {
+    status: 200,
+    json: {
+      log,
+      entries,
+      next: entries.length < limit || last === undefined ? null : last.index + 1,
+    },
+  };
+};
+
+/** POST /v1/subjects/{id}/erase: destroy the subject's keys, append a tombstone. */
+export const eraseSubject: Handler = async (ctx) => {
+  const subject = ctx.params['id'] as string;
+  const { reason } = ctx.body as { reason: string };
+  const { decisions } = await ctx.tenant();
+  const result = await decisions.erase(subject, reason);
+  await ctx.recordAccess('erase', result.subject, result.decisions);
+  return { status: 200, json: result };
+};
+
+/** GET /v1/access-log: access records, newest first. */
+export const getAccessLog: Handler = async (ctx) => {
+  const limit = ctx.params['limit'] as number;
+  const cursor = ctx.params['cursor'] as string | undefined;
+  const { access } = await ctx.tenant();
+  const { size } = await access.info();
+  const before = Math.min(cursor === undefined ? size : fromCursor(cursor), size);
+  const from = Math.max(0, before - limit);
+  const page = before === 0 ? [] : await access.entries(from, before - from);
+  const items = page.reverse().map(({ entry }) => ({
+    id: entry.envelope.id,
+    index: entry.index,
+    ts: entry.envelope.ts,
+    record: entry.fields,
+  }));
+  return { status: 200, json: { items, next: from > 0 ? toCursor(from) : null } };
+};

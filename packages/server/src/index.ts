@@ -1,0 +1,13 @@
+/**
+ * @docket/server — the Docket HTTP API (OpenAPI 3.1 document, router, API keys with roles and
+ * tenants, the access log, metrics) over the ledger.
+ */
+export { createApiKey, isApiKeySecret, parseApiKey } from './auth/api-key.js';
+export { listOperations, openApiDocument } from './openapi/document.js';
+export type { OperationSpec } from './openapi/document.js';
+export { ServerError } from './errors.js';
+export { startServer } from './server.js';
+export type { DocketServer, LogLine, ServerOptions } from './server.js';
+export type { Principal } from './auth/authenticator.js';
+export { toProblem } from './http/problem.js';
+export type { Problem } from './http/problem.js';

@@ -1,0 +1,763 @@
+import { decisionSchemaV1 } from '@docket/protocol';
+import { API_KEY_ROLES } from '@docket/store';
+import type { ApiKeyRole } from '@docket/store';
+
+// The OpenAPI 3.1 document of the Docket HTTP API: the single source of truth. The router is
+// built from `paths` (an operation without a handler fails at start-up), parameters and bodies
+// are validated against these schemas, `x-docket-roles` is the access-control table, and the
+// tests validate every response against it. Served verbatim at GET /openapi.json.
+
+const ref = (name: string): { $ref: string } => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: object): object => ({ 'application/json': { schema } });
+
+const problemResponse = (description: string): object => ({
+  description,
+  content: { 'application/problem+json': { schema: ref('Problem') } },
+});
+
+/** The refusals every authenticated operation can answer. */
+const AUTH_PROBLEMS = {
+  '400': problemResponse('Bad input: the problem body says what and where.'),
+  '401': problemResponse('No API key, or an unknown or revoked one.'),
+  '403': problemResponse("The key's role may not do this."),
+  '429': problemResponse('Too many requests in flight; retry after the Retry-After seconds.'),
+  '503': problemResponse('Not ready (store unreachable, shutting down); retry later.'),
+};
+
+const READ_ROLES: ApiKeyRole[] = ['reader', 'auditor', 'admin'];
+const CONTENT_ROLES: ApiKeyRole[] = ['auditor', 'admin'];
+const WRITE_ROLES: ApiKeyRole[] = ['ingest', 'admin'];
+
+const idParam = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: 'Decision id (UUIDv7).',
+  schema: { type: 'string', minLength: 1, maxLength: 64 },
+};
+
+const purposeHeader = {
+  name: 'X-Docket-Purpose',
+  in: 'header',
+  required: false,
+  description:
+    'Why the caller reads (recorded in the access log), e.g. "GDPR Art. 15 request #42".',
+  schema: { type: 'string', maxLength: 500 },
+};
+
+const base64 = { type: 'string', contentEncoding: 'base64' };
+/** As the record's identifiers (agent, version, action, subject, run id): 1–256 characters. */
+const identifier = { type: 'string', minLength: 1, maxLength: 256 };
+const size = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER };
+
+const schemas = {
+  Problem: {
+    type: 'object',
+    description: 'RFC 9457 problem details, with the Docket error code and where it was found.',
+    required: ['type', 'title', 'status', 'code', 'detail'],
+    properties: {
+      type: { type: 'string', description: 'urn:docket:problem:<code>' },
+      title: { type: 'string' },
+      status: { type: 'integer', minimum: 400, maximum: 599 },
+      detail: { type: 'string' },
+      code: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$' },
+      where: { type: 'string' },
+      instance: { type: 'string' },
+      issues: { type: 'array', items: ref('Issue') },
+    },
+  },
+  Issue: {
+    type: 'object',
+    required: ['code', 'message'],
+    properties: {
+      code: { type: 'string' },
+      message: { type: 'string' },
+      where: { type: 'string' },
+      severity: { enum: ['error', 'warning'] },
+    },
+  },
+  DecisionRecordV1: decisionSchemaV1 as object,
+  DecisionBatch: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['decisions'],
+    properties: {
+      decisions: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 1000,
+        description:
+          'Decision records (docket.decision/v1, see DecisionRecordV1), each checked on its own: one bad record does not reject the others.',
+        items: { type: 'object' },
+      },
+    },
+  },
+  BatchResult: {
+    type: 'object',
+    required: ['results'],
+    properties: { results: { type: 'array', items: ref('ItemResult') } },
+  },
+  ItemResult: {
+    type: 'object',
+    required: ['status', 'position'],
+    properties: {
+      status: { enum: ['accepted', 'duplicate', 'rejected'] },
+      position: { type: 'integer', minimum: 0, description: 'Position in the batch.' },
+      id: { type: 'string' },
+      index: { ...size, description: 'Leaf index (for a duplicate: the original one).' },
+      code: { type: 'string' },
+      message: { type: 'string' },
+      where: { type: 'string' },
+      issues: { type: 'array', items: ref('Issue') },
+    },
+  },
+  InclusionProof: {
+    type: 'object',
+    required: ['index', 'treeSize', 'leafHash', 'hashes', 'checkpoint'],
+    properties: {
+      index: size,
+      treeSize: size,
+      leafHash: base64,
+      hashes: { type: 'array', items: base64 },
+      checkpoint: {
+        type: ['string', 'null'],
+        description: 'The C2SP signed checkpoint of treeSize (null for an older size).',
+      },
+    },
+  },
+  ConsistencyProof: {
+    type: 'object',
+    required: ['from', 'to', 'hashes'],
+    properties: { from: size, to: size, hashes: { type: 'array', items: base64 } },
+  },
+  EntryView: {
+    type: 'object',
+    description:
+      'One log entry: its leaf envelope and, for roles that may see it, its content (withheld: the role may not see a subject’s content; erased: the subject’s key is destroyed).',
+    required: ['id', 'index', 'type', 'ts', 'subject', 'erased', 'withheld', 'content'],
+    properties: {
+      id: { type: 'string' },
+      index: size,
+      type: { type: 'string' },
+      ts: { type: 'string' },
+      subject: { type: ['string', 'null'], description: 'HMAC pseudonym of the subject.' },
+      erased: { type: 'boolean' },
+      withheld: { type: 'boolean' },
+      content: { type: ['object', 'null'] },
+    },
+  },
+  DecisionView: {
+    allOf: [
+      ref('EntryView'),
+      {
+        type: 'object',
+        required: ['events', 'receipt'],
+        properties: {
+          events: { type: 'array', items: ref('EntryView') },
+          receipt: ref('InclusionProof'),
+        },
+      },
+    ],
+  },
+  DecisionPage: {
+    type: 'object',
+    required: ['items', 'next'],
+    properties: {
+      items: { type: 'array', items: ref('EntryView') },
+      next: { type: ['string', 'null'], description: 'Cursor of the next page.' },
+    },
+  },
+  EventInput: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['kind'],
+    properties: {
+      id: { type: 'string', minLength: 1, maxLength: 64, description: 'Idempotency key.' },
+      ts: { type: 'string', format: 'date-time' },
+      kind: {
+        enum: ['effect', 'override', 'outcome'],
+        description:
+          'effect: a downstream effect; override: a person changed the decision; outcome: the outcome was updated.',
+      },
+      actor: { type: 'string', minLength: 1, maxLength: 200 },
+      reason: { type: 'string', minLength: 1, maxLength: 10000 },
+      effect: { type: 'object' },
+      outcome: {
+        type: 'object',
+        required: ['action'],
+        properties: {
+          action: { type: 'string', minLength: 1 },
+          value: {},
+          target: { type: 'string' },
+        },
+      },
+      metadata: { type: 'object' },
+    },
+    allOf: [
+      {
+        if: { properties: { kind: { const: 'override' } } },
+        then: { required: ['actor', 'reason'] },
+      },
+      { if: { properties: { kind: { const: 'effect' } } }, then: { required: ['effect'] } },
+      { if: { properties: { kind: { const: 'outcome' } } }, then: { required: ['outcome'] } },
+    ],
+  },
+  AppendResult: {
+    type: 'object',
+    required: ['status', 'id', 'index'],
+    properties: {
+      status: { enum: ['accepted', 'duplicate'] },
+      id: { type: 'string' },
+      index: size,
+    },
+  },
+  LogView: {
+    type: 'object',
+    required: ['origin', 'vkey', 'size', 'checkpoint'],
+    properties: {
+      origin: { type: 'string' },
+      vkey: { type: 'string', description: 'Ed25519 verifier key (Go note format).' },
+      size,
+      checkpoint: { type: 'string' },
+    },
+  },
+  LogInfo: {
+    allOf: [
+      ref('LogView'),
+      {
+        type: 'object',
+        required: ['tenant', 'access'],
+        properties: { tenant: { type: 'string' }, access: ref('LogView') },
+      },
+    ],
+  },
+  EntriesPage: {
+    type: 'object',
+    required: ['log', 'entries', 'next'],
+    properties: {
+      log: { enum: ['decisions', 'access'] },
+      entries: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['index', 'leaf', 'erased', 'fields', 'salts'],
+          properties: {
+            index: size,
+            leaf: { ...base64, description: 'RFC 8785 bytes of the leaf envelope.' },
+            erased: { type: 'boolean' },
+            fields: { type: ['object', 'null'] },
+            salts: { type: ['object', 'null'] },
+          },
+        },
+      },
+      next: { type: ['integer', 'null'], description: 'Index to continue from.' },
+    },
+  },
+  AccessPage: {
+    type: 'object',
+    required: ['items', 'next'],
+    properties: {
+      items: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['id', 'index', 'ts', 'record'],
+          properties: {
+            id: { type: 'string' },
+            index: size,
+            ts: { type: 'string' },
+            record: ref('AccessRecord'),
+          },
+        },
+      },
+      next: { type: ['string', 'null'] },
+    },
+  },
+  AccessRecord: {
+    type: 'object',
+    required: ['actor', 'role', 'action', 'target', 'purpose'],
+    properties: {
+      actor: { type: 'string', description: 'API key id.' },
+      role: { enum: API_KEY_ROLES },
+      action: { enum: ['read', 'list', 'bundle', 'export', 'erase'] },
+      target: { type: 'string' },
+      purpose: { type: ['string', 'null'] },
+      requestId: { type: 'string' },
+      count: { type: 'integer' },
+    },
+  },
+  EraseRequest: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['reason'],
+    properties: { reason: { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S' } },
+  },
+  EraseResult: {
+    type: 'object',
+    required: ['subject', 'keysDestroyed', 'decisions', 'tombstone'],
+    properties: {
+      subject: { type: 'string', description: 'The pseudonym that was erased.' },
+      keysDestroyed: { type: 'integer' },
+      decisions: { type: 'integer' },
+      tombstone: {
+        oneOf: [
+          { type: 'null' },
+          {
+            type: 'object',
+            required: ['id', 'index'],
+            properties: { id: { type: 'string' }, index: size },
+          },
+        ],
+      },
+    },
+  },
+  ApiKey: {
+    type: 'object',
+    required: ['id', 'tenant', 'role', 'name', 'createdAt', 'revokedAt'],
+    properties: {
+      id: { type: 'string' },
+      tenant: { type: 'string' },
+      role: { enum: API_KEY_ROLES },
+      name: { type: 'string' },
+      createdAt: { type: 'string' },
+      revokedAt: { type: ['string', 'null'] },
+    },
+  },
+  ApiKeyCreate: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['role'],
+    properties: { role: { enum: API_KEY_ROLES }, name: { type: 'string', maxLength: 200 } },
+  },
+  ApiKeyCreated: {
+    allOf: [
+      ref('ApiKey'),
+      {
+        type: 'object',
+        required: ['key'],
+        properties: { key: { type: 'string', description: 'The key, shown this once.' } },
+      },
+    ],
+  },
+  Health: {
+    type: 'object',
+    required: ['status'],
+    properties: { status: { enum: ['ok', 'starting', 'unavailable'] }, detail: { type: 'string' } },
+  },
+};
+
+/** Query parameter helper. */
+const query = (name: string, schema: object, description: string): object => ({
+  name,
+  in: 'query',
+  required: false,
+  description,
+  schema,
+});
+
+/**
+ * The OpenAPI 3.1 document of the Docket API (served at `/openapi.json`).
+ *
+ * @example
+ * const ops = Object.values(openApiDocument.paths).flatMap((p) => Object.values(p));
+ */
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Docket API',
+    version: '1.0.0',
+    description:
+      'Decision audit trail for AI agents: record decisions, read them back with their proofs, export evidence, erase subjects. Every key belongs to one tenant and sees only that tenant’s logs. Reads of content, exports, bundles and erasures are recorded in the tenant’s access log, itself a signed Merkle log.',
+    license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+  },
+  jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+  servers: [{ url: 'http://127.0.0.1:7420' }],
+  security: [{ apiKey: [] }],
+  paths: {
+    '/v1/decisions': {
+      post: {
+        operationId: 'postDecisions',
+        summary: 'Record a batch of decisions',
+        description:
+          'Answers once every accepted record is durable in the log (sequenced, in a signed checkpoint). Idempotent by record id. Body may be gzip (Content-Encoding: gzip).',
+        'x-docket-roles': WRITE_ROLES,
+        requestBody: { required: true, content: json(ref('DecisionBatch')) },
+        responses: {
+          '200': {
+            description: 'One result per record, in order.',
+            content: json(ref('BatchResult')),
+          },
+          '413': problemResponse('Body or batch too large.'),
+          '415': problemResponse('Not application/json.'),
+          ...AUTH_PROBLEMS,
+        },
+      },
+      get: {
+        operationId: 'listDecisions',
+        summary: 'Search decisions, newest first',
+        'x-docket-roles': READ_ROLES,
+        parameters: [
+          query('agent', identifier, 'Agent id.'),
+          query('agentVersion', identifier, 'Agent version.'),
+          query('subject', identifier, 'Subject id (pseudonymized by the server).'),
+          query('action', identifier, 'Outcome action.'),
+          query('since', { type: 'string', format: 'date-time' }, 'From this time (inclusive).'),
+          query('until', { type: 'string', format: 'date-time' }, 'Before this time.'),
+          query('runId', identifier, 'Orchestrator run id.'),
+          query(
+            'q',
+            { type: 'string', maxLength: 500 },
+            'Words that must all occur in the goal or reasoning.',
+          ),
+          query('cursor', { type: 'string', maxLength: 100 }, 'From a previous page’s `next`.'),
+          query('limit', { type: 'integer', minimum: 1, maximum: 200, default: 50 }, 'Page size.'),
+          purposeHeader,
+        ],
+        responses: {
+          '200': { description: 'A page.', content: json(ref('DecisionPage')) },
+          ...AUTH_PROBLEMS,
+        },
+      },
+    },
+    '/v1/decisions/{id}': {
+      get: {
+        operationId: 'getDecision',
+        summary: 'One decision, its linked events and its receipt',
+        'x-docket-roles': READ_ROLES,
+        parameters: [idParam, purposeHeader],
+        responses: {
+          '200': { description: 'The decision.', content: json(ref('DecisionView')) },
+          '404': problemResponse('No such decision in this tenant.'),
+          ...AUTH_PROBLEMS,
+        },
+      },
+    },
+    '/v1/decisions/{id}/events': {
+      post: {
+        operationId: 'postEvent',
+        summary: 'Record a later fact about a decision (effect, override, outcome update)',
+        'x-docket-roles': WRITE_ROLES,
+        parameters: [idParam],
+        requestBody: { required: true, content: json(ref('EventInput')) },
+        responses: {
+          '201': { description: 'Durable in the log.', content: json(ref('AppendResult')) },
+          '200': {
+            description: 'Already recorded (same event id).',
+            content: json(ref('AppendResult')),
+          },
+          '404': problemResponse('No such decision in this tenant.'),
+          '409': problemResponse('The event id is already used by another entry.'),
+          ...AUTH_PROBLEMS,
+        },
+      },
+    },
+    '/v1/decisions/{id}/proof': {
+      get: {
+        operationId: 'getProof',
+        summary: 'Inclusion proof of a decision',
+        'x-docket-roles': READ_ROLES,
+        parameters: [
+          idParam,
+          query(
+            'size',
+            { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+            'Tree size (default: the latest checkpoint’s).',
+          ),
+        ],
+        responses: {
+          '200': { description: 'The proof.', content: json(ref('InclusionProof')) },
+          '404': problemResponse('No such decision in this tenant.'),
+          ...AUTH_PROBLEMS,
+        },
+      },
+    },
+    '/v1/decisions/{id}/bundle': {
+      get: {
+        operationId: 'getBundle',
+        summary: 'Evidence bundle (docket.bundle/v1) disclosing the named fields',
+        'x-docket-roles': CONTENT_ROLES,
+        parameters: [
+          idParam,
+          query(
+            'disclose',
+            { type: 'string', maxLength: 1000 },
+            'Comma-separated field names to disclose.',
+          ),
+          purposeHeader,
+        ],
+        responses: {
+          '200': {
+            description: 'The bundle.',
+            content: json({ type: 'object', required: ['format'] }),
+          },
+          '404': problemResponse('No such decision in this tenant.'),
+          '409': problemResponse('The subject was erased: nothing can be disclosed.'),
+          ...AUTH_PROBLEMS,
+        },
+      },
+    },
+    '/v1/checkpoint': {
+      get: {
+        operationId: 'getCheckpoint',
+        summary: 'The latest signed checkpoint (C2SP tlog-checkpoint signed note)',
+        'x-docket-roles': READ_ROLES,
+        responses: {
+          '200': {
+            description: 'The note.',
+            content: { 'text/plain': { schema: { type: 'string' } } },
+          },
+          ...AUTH_PROBLEMS,
+        },
+      },
+    },
+    '/v1/proofs/consistency': {
+      get: {
+        operationId: 'getConsistency',
+        summary: 'Consistency proof between two tree sizes',
+        'x-docket-roles': READ_ROLES,
+        parameters: [
+          {
+            ...query(
+              'from',
+              { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+              'Older size.',
+            ),
+            required: true,
+          },
+          {
+            ...query(
+              'to',
+              { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+              'Newer size.',
+            ),
+            required: true,
+          },
+        ],
+        responses: {
+          '200': { description: 'The proof.', content: json(ref('ConsistencyProof')) },
+          ...AUTH_PROBLEMS,
+        },
+      },
+    },
+    '/v1/log': {
+      get: {
+        operationId: 'getLog',
+        summary: 'Origin, verifier key and size of the tenant’s decision and access logs',
+        'x-docket-roles': READ_ROLES,
+        responses: {
+          '200': { description: 'The logs.', content: json(ref('LogInfo')) },
+          ...AUTH_PROBLEMS,
+        },
+      },
+    },
+    '/v1/entries': {
+      get: {
+        operationId: 'getEntries',
+        summary: 'Leaves and contents in index order (remote audit: `docket verify --url`)',
+        'x-docket-roles': CONTENT_ROLES,
+        parameters: [
+          query('log', { enum: ['decisions', 'access'], default: 'decisions' }, 'Which log.'),
+          query(
+            'from',
+            { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 },
+            'First index.',
+          ),
+          query(
+            'limit',
+            { type: 'integer', minimum: 1, maximum: 10000, default: 1000 },
+            'Page size.',
+          ),
+          purposeHeader,
+        ],
+        responses: {
+          '200': { description: 'A page.', content: json(ref('EntriesPage')) },
+          ...AUTH_PROBLEMS,
+        },
+      },
+    },
+    '/v1/subjects/{id}/erase': {
+      post: {
+        operationId: 'eraseSubject',
+        summary: 'Erase a data subject (GDPR Art. 17): destroy its keys, append a tombstone',
+        'x-docket-roles': ['admin'],
+        parameters: [
+          {
+            ...idParam,
+            description: 'Subject id as the producer gave it.',
+            schema: { type: 'string', minLength: 1, maxLength: 500 },
+          },
+          purposeHeader,
+        ],
+        requestBody: { required: true, content: json(ref('EraseRequest')) },
+        responses: {
+          '200': { description: 'Erased.', content: json(ref('EraseResult')) },
+          '404': problemResponse('No decisions about this subject in this tenant.'),
+          ...AUTH_PROBLEMS,
+        },
+      },
+    },
+    '/v1/access-log': {
+      get: {
+        operationId: 'getAccessLog',
+        summary: 'Who read, exported or erased what, when and why (newest first)',
+        'x-docket-roles': CONTENT_ROLES,
+        parameters: [
+          query('cursor', { type: 'string', maxLength: 100 }, 'From a previous page’s `next`.'),
+          query('limit', { type: 'integer', minimum: 1, maximum: 200, default: 50 }, 'Page size.'),
+        ],
+        responses: {
+          '200': { description: 'A page.', content: json(ref('AccessPage')) },
+          ...AUTH_PROBLEMS,
+        },
+      },
+    },
+    '/v1/keys': {
+      get: {
+        operationId: 'listKeys',
+        summary: 'The tenant’s API keys (never their secrets)',
+        'x-docket-roles': ['admin'],
+        responses: {
+          '200': {
+            description: 'Keys.',
+            content: json({
+              type: 'object',
+              required: ['items'],
+              properties: { items: { type: 'array', items: ref('ApiKey') } },
+            }),
+          },
+          ...AUTH_PROBLEMS,
+        },
+      },
+      post: {
+        operationId: 'createKey',
+        summary: 'Create an API key in the caller’s tenant (the key is shown once)',
+        'x-docket-roles': ['admin'],
+        requestBody: { required: true, content: json(ref('ApiKeyCreate')) },
+        responses: {
+          '201': { description: 'Created.', content: json(ref('ApiKeyCreated')) },
+          ...AUTH_PROBLEMS,
+        },
+      },
+    },
+    '/v1/keys/{id}/revoke': {
+      post: {
+        operationId: 'revokeKey',
+        summary: 'Revoke an API key of the caller’s tenant',
+        'x-docket-roles': ['admin'],
+        parameters: [{ ...idParam, description: 'Key id.' }],
+        responses: {
+          '200': { description: 'Revoked.', content: json(ref('ApiKey')) },
+          '404': problemResponse('No such key in this tenant.'),
+          ...AUTH_PROBLEMS,
+        },
+      },
+    },
+    '/healthz': {
+      get: {
+        operationId: 'getHealth',
+        summary: 'Liveness: the process answers',
+        security: [],
+        responses: { '200': { description: 'Alive.', content: json(ref('Health')) } },
+      },
+    },
+    '/readyz': {
+      get: {
+        operationId: 'getReady',
+        summary: 'Readiness: the store answers and the server is not shutting down',
+        security: [],
+        responses: {
+          '200': { description: 'Ready.', content: json(ref('Health')) },
+          '503': { description: 'Not ready.', content: json(ref('Health')) },
+        },
+      },
+    },
+    '/metrics': {
+      get: {
+        operationId: 'getMetrics',
+        summary: 'Prometheus metrics (admin; the default tenant’s admins see every tenant)',
+        'x-docket-roles': ['admin'],
+        responses: {
+          '200': {
+            description: 'Prometheus text format 0.0.4.',
+            content: { 'text/plain': { schema: { type: 'string' } } },
+          },
+          ...AUTH_PROBLEMS,
+        },
+      },
+    },
+    '/openapi.json': {
+      get: {
+        operationId: 'getOpenApi',
+        summary: 'This document',
+        security: [],
+        responses: { '200': { description: 'OpenAPI 3.1.', content: json({ type: 'object' }) } },
+      },
+    },
+  },
+  components: {
+    securitySchemes: {
+      apiKey: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'Authorization: Bearer dk_<id>_<secret> (docket keys create).',
+      },
+    },
+    schemas,
+  },
+} as const;
+
+/** An operation of the document, as the server reads it. */
+export interface OperationSpec {
+  readonly operationId: string;
+  readonly method: string;
+  /** The path template (`/v1/decisions/{id}`). */
+  readonly path: string;
+  /** Roles allowed; empty for public operations (`security: []`). */
+  readonly roles: readonly ApiKeyRole[];
+  readonly parameters: readonly {
+    name: string;
+    in: string;
+    required?: boolean;
+    schema: object;
+  }[];
+  /** Schema of the JSON request body, if any. */
+  readonly body: object | undefined;
+  /** Status → JSON schema of the response body (JSON responses only). */
+  readonly responses: ReadonlyMap<string, { contentType: string; schema: object | undefined }>;
+}
+
+/**
+ * Every operation of the document, flattened for the router.
+ *
+ * @example
+ * const post = listOperations().find((o) => o.operationId === 'postDecisions');
+ */
+export function listOperations(): OperationSpec[] {
+  const out: OperationSpec[] = [];
+  for (const [path, item] of Object.entries(openApiDocument.paths)) {
+    for (const [method, raw] of Object.entries(item)) {
+      const op = raw as {
+        operationId: string;
+        'x-docket-roles'?: readonly ApiKeyRole[];
+        parameters?: OperationSpec['parameters'];
+        requestBody?: { content: Record<string, { schema: object }> };
+        responses: Record<string, { content?: Record<string, { schema?: object }> }>;
+      };
+      const responses = new Map<string, { contentType: string; schema: object | undefined }>();
+      for (const [status, response] of Object.entries(op.responses)) {
+        const [contentType, media] = Object.entries(response.content ?? {})[0] ?? ['', undefined];
+        responses.set(status, { contentType, schema: media?.schema });
+      }
+      out.push({
+        operationId: op.operationId,
+        method: method.toUpperCase(),
+        path,
+        roles: op['x-docket-roles'] ?? [],
+        parameters: op.parameters ?? [],
+        body: op.requestBody?.content['application/json']?.schema,
+        responses,
+      });
+    }
+  }
+  return out;
+}
