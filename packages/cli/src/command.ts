@@ -22,6 +22,18 @@ export function storeOf(values: Record<string, string | boolean | undefined>): {
   return typeof pg === 'string' && pg !== '' ? { pgUrl: pg } : {};
 }
 
+/**
+ * The PostgreSQL URL: --pg, else `DOCKET_PG_URL`, else undefined (SQLite). For what is not a log
+ * (the API key store), where nothing downstream reads the environment.
+ *
+ * @example
+ * const pgUrl = pgUrlOf(values); // 'postgres://…' or undefined
+ */
+export function pgUrlOf(values: Record<string, string | boolean | undefined>): string | undefined {
+  const url = storeOf(values).pgUrl ?? process.env['DOCKET_PG_URL'];
+  return url === undefined || url === '' ? undefined : url;
+}
+
 /** The options documented by {@link DATA_HELP}: where the log lives. */
 export const DATA_OPTIONS: OptionSpec = {
   data: { type: 'string' },

@@ -1,15 +1,38 @@
 import { writeFileSync } from 'node:fs';
+import type { EvidenceBundle } from '@docket/core';
 import { openLedger } from '@docket/ledger';
-import { parse, required } from '../args.js';
+import { optional, parse, required } from '../args.js';
 import { DATA_HELP, DATA_OPTIONS, dataDirOf, JSON_HELP, storeOf } from '../command.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { ApiClient } from '../remote/api-client.js';
+
+/** The bundle from a local log: `all` on an erased decision discloses nothing (nothing is left). */
+async function localBundle(
+  values: Record<string, string | boolean | undefined>,
+  id: string,
+  list: string[],
+): Promise<EvidenceBundle> {
+  const ledger = await openLedger({
+    dataDir: dataDirOf(values),
+    ...storeOf(values),
+    create: false,
+  });
+  try {
+    const entry = await ledger.read(id);
+    const all = list.length === 1 && list[0] === 'all';
+    const fields = all ? (entry.erased ? [] : Object.keys(entry.envelope.commitments)) : list;
+    return await ledger.exportBundle(id, fields);
+  } finally {
+    await ledger.close();
+  }
+}
 
 /** `docket export`: an evidence bundle for one decision. */
 export const exportCommand: Command = {
   name: 'export',
   summary: 'write the evidence bundle of one decision (proof, checkpoint, disclosed fields)',
-  help: `Usage: docket export [--data DIR] --decision ID [--disclose f1,f2|all] --out FILE
+  help: `Usage: docket export [--data DIR | --url URL] --decision ID [--disclose f1,f2|all] --out FILE
 
 Writes an evidence bundle (docket.bundle/v1, JSON): the leaf envelope, the disclosed fields with
 their salts, the inclusion proof and signed checkpoint (as a c2sp.org/tlog-proof), and the vkey.
@@ -18,6 +41,10 @@ Without --disclose, no field is revealed: the bundle proves the decision exists,
 
 Options:
 ${DATA_HELP}
+  --url URL       ask a running server instead (an auditor or admin key; the export is
+                  recorded in the tenant's access log)
+  --api-key KEY   API key for --url (default: $DOCKET_API_KEY)
+  --purpose TEXT  why, for the access log (X-Docket-Purpose)
   --decision ID   the decision (or entry) id
   --disclose LIST fields to reveal, comma-separated (e.g. outcome,reasoning,model), or all
   --out FILE      where to write the bundle ('-' for stdout)
@@ -28,46 +55,46 @@ ${JSON_HELP}`,
       decision: { type: 'string' },
       disclose: { type: 'string' },
       out: { type: 'string' },
+      url: { type: 'string' },
+      'api-key': { type: 'string' },
+      purpose: { type: 'string' },
     });
     const id = required(values, 'decision');
     const out = required(values, 'out');
-    const ledger = await openLedger({
-      dataDir: dataDirOf(values),
-      ...storeOf(values),
-      create: false,
-    });
-    try {
-      const list =
-        typeof values['disclose'] === 'string'
-          ? values['disclose']
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean)
-          : [];
-      // `all` on an erased decision discloses nothing: there is nothing left to disclose.
-      const entry = await ledger.read(id);
-      const all = list.length === 1 && list[0] === 'all';
-      const fields = all ? (entry.erased ? [] : Object.keys(entry.envelope.commitments)) : list;
-      const bundle = await ledger.exportBundle(id, fields);
-      const text = `${JSON.stringify(bundle, null, 2)}\n`;
-      if (out === '-') io.out(text);
-      else writeFileSync(out, text);
-      if (out !== '-') {
-        const disclosed = Object.keys(bundle.disclosed);
-        if (values['json'] === true) {
-          io.out(
-            `${JSON.stringify({ ok: true, out, id, disclosed, erased: bundle.erased, vkey: bundle.vkey })}\n`,
-          );
-        } else {
-          io.out(
-            `wrote ${out}: decision ${id}, disclosed ${disclosed.length === 0 ? 'nothing' : disclosed.join(', ')}${bundle.erased ? ' (subject erased: content destroyed)' : ''}\n`,
-          );
-          io.out(`check it with: docket verify ${out} --key ${bundle.vkey}\n`);
-        }
+    const list =
+      typeof values['disclose'] === 'string'
+        ? values['disclose']
+            .split(',')
+            .map((f) => f.trim())
+            .filter(Boolean)
+        : [];
+    const url = optional(values, 'url');
+    const bundle =
+      url === undefined
+        ? await localBundle(values, id, list)
+        : await new ApiClient({
+            url,
+            apiKey: optional(values, 'api-key'),
+            purpose: optional(values, 'purpose'),
+          }).json<EvidenceBundle>(`/v1/decisions/${encodeURIComponent(id)}/bundle`, {
+            disclose: list.join(','),
+          });
+    const text = `${JSON.stringify(bundle, null, 2)}\n`;
+    if (out === '-') io.out(text);
+    else writeFileSync(out, text);
+    if (out !== '-') {
+      const disclosed = Object.keys(bundle.disclosed);
+      if (values['json'] === true) {
+        io.out(
+          `${JSON.stringify({ ok: true, out, id, disclosed, erased: bundle.erased, vkey: bundle.vkey })}\n`,
+        );
+      } else {
+        io.out(
+          `wrote ${out}: decision ${id}, disclosed ${disclosed.length === 0 ? 'nothing' : disclosed.join(', ')}${bundle.erased ? ' (subject erased: content destroyed)' : ''}\n`,
+        );
+        io.out(`check it with: docket verify ${out} --key ${bundle.vkey}\n`);
       }
-      return EXIT.ok;
-    } finally {
-      await ledger.close();
     }
+    return EXIT.ok;
   },
 };

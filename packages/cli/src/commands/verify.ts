@@ -1,37 +1,56 @@
 import { readFileSync } from 'node:fs';
 import { checkBundle } from '@docket/core';
 import { DocketError, parseStrictJson } from '@docket/protocol';
-import { auditDataDir } from '@docket/ledger';
-import type { AuditReport } from '@docket/ledger';
+import type { Issue } from '@docket/protocol';
+import { auditDataDir, DEFAULT_TENANT, listTenantLogs } from '@docket/ledger';
+import type { AuditReport, LogLocation } from '@docket/ledger';
 import { optional, parse } from '../args.js';
 import { DATA_HELP, DATA_OPTIONS, dataDirOf, JSON_HELP, storeOf } from '../command.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { createProgress, formatIssue, n } from '../output.js';
 import type { Io } from '../output.js';
+import { ApiClient } from '../remote/api-client.js';
+import { auditRemote } from '../remote/remote-audit.js';
+import type { RemoteLogReport } from '../remote/remote-audit.js';
 
-/** `docket verify`: full audit of a log, or offline check of an evidence bundle. */
+/** `docket verify`: full audit of every log of a data directory, or offline check of a bundle. */
 export const verify: Command = {
   name: 'verify',
-  summary: 'audit a whole log (--data), or check an evidence bundle offline (FILE --key)',
+  summary: 'audit every log under --data DIR, or check an evidence bundle offline (FILE --key)',
   help: `Usage: docket verify [--data DIR] [--key VKEY] [--checkpoint FILE] [--no-content]
+       docket verify --url URL [--api-key KEY] [--key VKEY] [--checkpoint FILE]
        docket verify BUNDLE.json --key VKEY
 
-Full audit of a log: rebuilds every root from the stored leaves, checks every checkpoint's
+Full audit of every log under the data directory: the default tenant's decision log, each
+tenant's decision log (DIR/tenants/NAME) and each access log (who read, exported or erased
+what). For each it rebuilds every root from the stored leaves, checks every checkpoint's
 signature and the consistency of consecutive checkpoints, finds missing, inserted, reordered or
 changed entries, truncation and rollback, recomputes every commitment not erased, and reports
-gaps in each producer's sequence (as warnings).
+gaps in each producer's sequence (as warnings). With --pg, the same logs in PostgreSQL (one
+schema each). The report has one section per log, naming its tenant and kind.
+With --url: the same audit of the API key's tenant through a running server (an auditor or
+admin key): every leaf and its content is downloaded (GET /v1/entries), the tree rebuilt, the
+signed checkpoint checked with --key (else with the key the server announces, said so in the
+report), every commitment recomputed, for the decision log and the access log. The download is
+itself recorded in the tenant's access log.
 With a BUNDLE file: checks the evidence bundle with nothing but the file and the key.
-Exit 0 when everything verifies, 1 when issues were found.
+Exit 0 when everything verifies, 1 when issues were found in any log.
 
 Options:
 ${DATA_HELP}
-  --key VKEY          the log's verifier key to trust (pin it: by default a log audit takes the
-                      data directory's own log.vkey); required for a bundle
-  --checkpoint FILE   a signed checkpoint saved earlier: the log must extend it
+  --key VKEY          the default decision log's verifier key to trust (pin it: by default an
+                      audit takes each data directory's own log.vkey); required for a bundle
+  --checkpoint FILE   a signed checkpoint of the default decision log saved earlier: the log
+                      must extend it
   --no-content        skip decrypting content and recomputing commitments
+  --url URL           audit through a running server instead of a data directory
+  --api-key KEY       API key for --url (default: $DOCKET_API_KEY)
+  --purpose TEXT      why, for the access log (X-Docket-Purpose; with --url)
   --quiet             no progress on stderr
-${JSON_HELP}`,
+${JSON_HELP}
+                {ok, logs: [{tenant, kind, dataDir, ...report}]}; the default decision
+                log's report fields stay at the top level too`,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
       ...DATA_OPTIONS,
@@ -39,6 +58,9 @@ ${JSON_HELP}`,
       checkpoint: { type: 'string' },
       'no-content': { type: 'boolean' },
       quiet: { type: 'boolean' },
+      url: { type: 'string' },
+      'api-key': { type: 'string' },
+      purpose: { type: 'string' },
     });
     const json = values['json'] === true;
     const key = optional(values, 'key') ?? process.env['DOCKET_LOG_VKEY'];
@@ -52,35 +74,101 @@ ${JSON_HELP}`,
         });
       return verifyBundleFile(bundleFile, key, json, io);
     }
+    const url = optional(values, 'url');
+    if (url !== undefined) return verifyRemote(url, values, key, json, io);
     const dir = dataDirOf(values);
     const checkpointFile = optional(values, 'checkpoint');
+    const trustedCheckpoint =
+      checkpointFile === undefined ? undefined : readFileSync(checkpointFile, 'utf8');
     const progress = createProgress(io, values['quiet'] === true || json);
-    const report = await auditDataDir(dir, {
-      ...storeOf(values),
-      ...(key === undefined ? {} : { vkey: key }),
-      ...(checkpointFile === undefined
-        ? {}
-        : { trustedCheckpoint: readFileSync(checkpointFile, 'utf8') }),
-      skipContent: values['no-content'] === true,
-      onProgress: (checked, total) => {
-        progress.update(`verify: ${n(checked)} of ${n(total)} entries`);
-      },
-    });
+    const results: LogResult[] = [];
+    for (const location of listTenantLogs(dir)) {
+      const main = isDefaultLog(location);
+      const label = main ? '' : ` ${location.tenant} ${location.kind}`;
+      const where = { tenant: location.tenant, kind: location.kind, dataDir: location.dataDir };
+      try {
+        const report = await auditDataDir(location.dataDir, {
+          ...storeOf(values),
+          pgSchema: location.pgSchema,
+          // --key and --checkpoint are the default decision log's; the other logs have keys of
+          // their own, read from their data directories.
+          ...(main && key !== undefined ? { vkey: key } : {}),
+          ...(main && trustedCheckpoint !== undefined ? { trustedCheckpoint } : {}),
+          skipContent: values['no-content'] === true,
+          onProgress: (checked, total) => {
+            progress.update(`verify${label}: ${n(checked)} of ${n(total)} entries`);
+          },
+        });
+        results.push({ ...where, ...report });
+      } catch (error) {
+        // Without the default log there is nothing to verify (LEDGER_NOT_FOUND, exit 2, as
+        // before); another log that can't be audited fails, and the rest are still checked.
+        if (main || !(error instanceof DocketError)) throw error;
+        results.push({ ...where, ok: false, issues: [error.toIssue()] });
+      }
+    }
     progress.done();
-    if (json) io.out(`${JSON.stringify(report)}\n`);
-    else printReport(report, dir, io);
-    return report.ok ? EXIT.ok : EXIT.issues;
+    const ok = results.every((r) => r.ok);
+    if (json) {
+      // The default decision log's report stays at the top level, as before there were tenants.
+      const first = results[0];
+      const top = first !== undefined && 'origin' in first ? withoutLocation(first) : {};
+      io.out(`${JSON.stringify({ ...top, ok, logs: results })}\n`);
+    } else {
+      for (const result of results) printReport(result, io);
+      if (results.length > 1) {
+        const failed = results.filter((r) => !r.ok);
+        io.out(
+          failed.length === 0
+            ? `OK: all ${n(results.length)} logs verify\n`
+            : `FAILED: ${n(failed.length)} of ${n(results.length)} logs have issues: ${failed.map((r) => `${r.tenant} ${r.kind}`).join(', ')}\n`,
+        );
+      }
+    }
+    return ok ? EXIT.ok : EXIT.issues;
   },
 };
 
-function printReport(report: AuditReport, dir: string, io: Io): void {
-  io.out(`log ${report.origin} at ${dir}\n`);
+/** Where a log is: its tenant, which of the tenant's logs, its data directory. */
+interface LogWhere {
+  readonly tenant: string;
+  readonly kind: LogLocation['kind'];
+  readonly dataDir: string;
+}
+
+/** One log's audit, or why it could not be audited. */
+type LogResult =
+  (LogWhere & AuditReport) | (LogWhere & { readonly ok: false; readonly issues: Issue[] });
+
+/** The default tenant's decision log: the one `--key` and `--checkpoint` are about. */
+const isDefaultLog = (log: Pick<LogLocation, 'tenant' | 'kind'>): boolean =>
+  log.tenant === DEFAULT_TENANT && log.kind === 'decisions';
+
+const withoutLocation = ({
+  tenant: _t,
+  kind: _k,
+  dataDir: _d,
+  ...report
+}: LogWhere & AuditReport) => report;
+
+function printReport(result: LogResult, io: Io): void {
+  const errors = result.issues.filter((i) => i.severity !== 'warning');
+  const warnings = result.issues.length - errors.length;
+  if (!('origin' in result)) {
+    io.out(`log of tenant ${result.tenant} (${result.kind}) at ${result.dataDir}\n`);
+    for (const issue of result.issues) io.out(`${formatIssue(issue)}\n`);
+    io.out(`FAILED: the log could not be audited\n`);
+    return;
+  }
+  const report = result;
+  io.out(`log ${report.origin} at ${report.dataDir} (tenant ${report.tenant}, ${report.kind})\n`);
   io.out(
     `  entries ${n(report.entries)} · tree size ${n(report.treeSize)} · checkpoints ${n(report.checkpoints)} · commitments checked ${n(report.commitmentsChecked)} · ${n(report.durationMs)} ms\n`,
   );
-  io.out(
-    `  key ${report.vkey}${report.vkeySource === 'data-dir' ? ' (from the data directory; pin it with --key)' : ''}\n`,
-  );
+  const pinHint = isDefaultLog(report)
+    ? ' (from the data directory; pin it with --key)'
+    : ' (from its data directory)';
+  io.out(`  key ${report.vkey}${report.vkeySource === 'data-dir' ? pinHint : ''}\n`);
   if (report.erased.length > 0 || report.tombstones > 0) {
     io.out(
       `  erased decisions ${n(report.erased.length)} (content destroyed by design; proofs intact) · tombstones ${n(report.tombstones)}\n`,
@@ -89,8 +177,6 @@ function printReport(report: AuditReport, dir: string, io: Io): void {
     if (report.erased.length > 20)
       io.out(`    … ${n(report.erased.length - 20)} more (see --json)\n`);
   }
-  const errors = report.issues.filter((i) => i.severity !== 'warning');
-  const warnings = report.issues.length - errors.length;
   for (const issue of report.issues.slice(0, 200)) io.out(`${formatIssue(issue)}\n`);
   if (report.issues.length > 200)
     io.out(`  … ${n(report.issues.length - 200)} more issues (see --json)\n`);
@@ -99,6 +185,50 @@ function printReport(report: AuditReport, dir: string, io: Io): void {
       ? `OK: the log verifies${warnings > 0 ? ` (${n(warnings)} warnings)` : ''}\n`
       : `FAILED: ${n(errors.length)} issues\n`,
   );
+}
+
+async function verifyRemote(
+  url: string,
+  values: Record<string, string | boolean | undefined>,
+  vkey: string | undefined,
+  json: boolean,
+  io: Io,
+): Promise<number> {
+  const client = new ApiClient({
+    url,
+    apiKey: optional(values, 'api-key'),
+    purpose: optional(values, 'purpose') ?? 'docket verify --url',
+  });
+  const checkpointFile = optional(values, 'checkpoint');
+  const progress = createProgress(io, values['quiet'] === true || json);
+  const result = await auditRemote(client, {
+    vkey,
+    trustedCheckpoint:
+      checkpointFile === undefined ? undefined : readFileSync(checkpointFile, 'utf8'),
+    onProgress: (kind, done, total) => {
+      progress.update(`verify ${kind}: ${n(done)} of ${n(total)} entries`);
+    },
+  });
+  progress.done();
+  if (json) {
+    io.out(`${JSON.stringify({ ok: result.ok, url: client.url, logs: result.logs })}\n`);
+  } else {
+    for (const log of result.logs) printRemoteReport(client.url, log, io);
+    io.out(result.ok ? 'OK: every log verifies\n' : 'FAILED: see the issues above\n');
+  }
+  return result.ok ? EXIT.ok : EXIT.issues;
+}
+
+function printRemoteReport(url: string, report: RemoteLogReport, io: Io): void {
+  io.out(`log ${report.origin} at ${url} (tenant ${report.tenant}, ${report.kind})\n`);
+  io.out(
+    `  entries ${n(report.entries)} · tree size ${n(report.treeSize)} · commitments checked ${n(report.commitmentsChecked)} · erased ${n(report.erased)}\n`,
+  );
+  io.out(
+    `  key ${report.vkey}${report.vkeySource === 'server' ? ' (as the server announced it; pin it with --key)' : ''}\n`,
+  );
+  for (const issue of report.issues.slice(0, 200)) io.out(`${formatIssue(issue)}\n`);
+  io.out(report.ok ? '  OK: the log verifies\n' : `  FAILED: ${n(report.issues.length)} issues\n`);
 }
 
 function verifyBundleFile(file: string, vkey: string, json: boolean, io: Io): number {
