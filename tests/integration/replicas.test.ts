@@ -14,7 +14,13 @@ import type { DecisionRecord } from '@docket/protocol';
 import { fixtureDecision, tempDir, verifyReceipt } from '../support/ledger-fixture.js';
 import { postgresAvailable, startPostgres } from '../support/postgres.js';
 import type { PostgresCluster } from '../support/postgres.js';
-import { ReplicaAppendError, sequencerPid, startReplica } from '../support/replicas.js';
+import {
+  createIngestKey,
+  ReplicaAppendError,
+  sequencerPid,
+  startReplica,
+  startServerReplica,
+} from '../support/replicas.js';
 import type { Replica } from '../support/replicas.js';
 import { repoRoot } from '../support/vectors.js';
 
@@ -158,129 +164,137 @@ describe('server replicas on one PostgreSQL log', postgresAvailable(), () => {
       .filter((i) => i.severity !== 'warning')
       .map((i) => `${i.code}: ${i.message}`);
 
-  test(
-    `three replica processes under load, the sequencing one SIGKILLed ${KILLS} times: every acknowledged decision once, no fork`,
-    { timeout: 300_000 },
-    async (t) => {
-      const pgUrl = await freshDatabase();
-      const dataDir = join(tmp.dir, 'processes');
-      const env = { DOCKET_FLUSH_INTERVAL_MS: '10' };
-      const replicas: Replica[] = [];
-      let started = 0;
-      const start = async (): Promise<Replica> => {
-        const replica = await startReplica({ name: `r${++started}`, dataDir, pgUrl, env });
-        replicas.push(replica);
-        return replica;
-      };
-      const load = new Load(() => replicas);
-      const loops: Promise<void>[] = [];
-      const kills: { victim: string; sizeAtKill: number; takeoverMs: number }[] = [];
-      try {
-        // The first replica creates the log (keys, first checkpoint); the others join it.
-        await start();
-        await start();
-        await start();
-        for (const r of replicas) loops.push(load.run(r));
+  for (const kind of ['docket serve', 'ledger'] as const) {
+    test(
+      `three ${kind} replica processes under load, the sequencing one SIGKILLed ${KILLS} times: every acknowledged decision once, no fork`,
+      { timeout: 300_000 },
+      async (t) => {
+        const pgUrl = await freshDatabase();
+        const dataDir = join(tmp.dir, kind === 'ledger' ? 'processes' : 'servers');
+        const env = { DOCKET_FLUSH_INTERVAL_MS: '10' };
+        const replicas: Replica[] = [];
+        let started = 0;
+        // Server replicas take an ingest key made beforehand; ledger replicas append directly.
+        const apiKey = kind === 'docket serve' ? await createIngestKey(pgUrl) : '';
+        const start = async (): Promise<Replica> => {
+          const options = { name: `r${++started}`, dataDir, pgUrl, env };
+          const replica =
+            kind === 'ledger'
+              ? await startReplica(options)
+              : await startServerReplica(options, apiKey);
+          replicas.push(replica);
+          return replica;
+        };
+        const load = new Load(() => replicas);
+        const loops: Promise<void>[] = [];
+        const kills: { victim: string; sizeAtKill: number; takeoverMs: number }[] = [];
+        try {
+          // The first replica creates the log (keys, first checkpoint); the others join it.
+          await start();
+          await start();
+          await start();
+          for (const r of replicas) loops.push(load.run(r));
 
-        for (let k = 0; k < KILLS; k++) {
-          const before = load.acks.length;
-          await load.until(() => load.acks.length >= before + PER_PHASE);
-          // The sequencer, as PostgreSQL sees it: the holder of the log's advisory lock.
-          let victim: Replica | undefined;
-          while (victim === undefined) {
-            const pid = await sequencerPid(pgUrl);
-            victim = replicas.find((r) => r.alive && r.pid === pid);
+          for (let k = 0; k < KILLS; k++) {
+            const before = load.acks.length;
+            await load.until(() => load.acks.length >= before + PER_PHASE);
+            // The sequencer, as PostgreSQL sees it: the holder of the log's advisory lock.
+            let victim: Replica | undefined;
+            while (victim === undefined) {
+              const pid = await sequencerPid(pgUrl);
+              victim = replicas.find((r) => r.alive && r.pid === pid);
+            }
+            const killed = victim;
+            const killedAt = performance.now();
+            await killed.kill();
+            // What the dead sequencer had committed: anything past it was sequenced by another.
+            const sizeAtKill = await treeSize(pgUrl);
+            // The survivors keep the load; a new replica joins so that three run again.
+            loops.push(load.run(await start()));
+            const fromSurvivors = (): Ack[] =>
+              load.acks.filter((a) => a.sentAt > killedAt && a.replica !== killed.name);
+            await load.until(() => fromSurvivors().length >= PER_PHASE);
+            // A new sequencer took over: the log grew past its size at the kill.
+            const beyond = load.acks.filter((a) => a.index >= sizeAtKill);
+            assert.ok(beyond.length > 0, `nothing was sequenced after ${killed.name} was killed`);
+            kills.push({
+              victim: killed.name,
+              sizeAtKill,
+              takeoverMs: Math.round(Math.min(...beyond.map((a) => a.ackedAt)) - killedAt),
+            });
           }
-          const killed = victim;
-          const killedAt = performance.now();
-          await killed.kill();
-          // What the dead sequencer had committed: anything past it was sequenced by another.
-          const sizeAtKill = await treeSize(pgUrl);
-          // The survivors keep the load; a new replica joins so that three run again.
-          loops.push(load.run(await start()));
-          const fromSurvivors = (): Ack[] =>
-            load.acks.filter((a) => a.sentAt > killedAt && a.replica !== killed.name);
-          await load.until(() => fromSurvivors().length >= PER_PHASE);
-          // A new sequencer took over: the log grew past its size at the kill.
-          const beyond = load.acks.filter((a) => a.index >= sizeAtKill);
-          assert.ok(beyond.length > 0, `nothing was sequenced after ${killed.name} was killed`);
-          kills.push({
-            victim: killed.name,
-            sizeAtKill,
-            takeoverMs: Math.round(Math.min(...beyond.map((a) => a.ackedAt)) - killedAt),
-          });
+          load.stop();
+          await Promise.all(loops);
+          // Graceful stops: each answers what it has in flight, handing the lease on.
+          for (const r of replicas) await r.stop();
+        } finally {
+          load.stop();
+          for (const r of replicas) await r.kill();
         }
-        load.stop();
-        await Promise.all(loops);
-        // Graceful stops: each answers what it has in flight, handing the lease on.
-        for (const r of replicas) await r.stop();
-      } finally {
-        load.stop();
-        for (const r of replicas) await r.kill();
-      }
 
-      assert.deepEqual(load.refused, [], 'a running replica refused an append');
-      const entries = await sql<{ id: string; idx: string }>(
-        pgUrl,
-        'SELECT id, idx FROM docket.entries ORDER BY idx',
-      );
-      // Indices 0..n-1, no gap, no id twice.
-      entries.forEach((e, i) => {
-        assert.equal(Number(e.idx), i, `gap or reordering at ${i}`);
-      });
-      const indexOf = new Map(entries.map((e) => [e.id, Number(e.idx)]));
-      assert.equal(indexOf.size, entries.length, 'an id is in the log twice');
-      // Every acknowledged decision is in the log at the index it was acknowledged with. A
-      // decision sent once is "accepted" (even if its sequencer died meanwhile); one sent to two
-      // replicas got one index, and at most one of them says "accepted".
-      const byId = new Map<string, Ack[]>();
-      for (const ack of load.acks) byId.set(ack.id, [...(byId.get(ack.id) ?? []), ack]);
-      for (const [id, acks] of byId) {
-        for (const ack of acks) assert.equal(indexOf.get(id), ack.index, `${id} moved`);
-        const accepted = acks.filter((a) => a.status === 'accepted').length;
-        if (load.sentTwice.has(id)) assert.ok(accepted <= 1, `${id} accepted twice`);
-        else assert.equal(accepted, 1, `${id}, sent once, was not acknowledged as accepted`);
-      }
-      const twice = [...byId.values()].filter((acks) => acks.length === 2).length;
-      assert.ok(twice > 0, 'no decision was sent to two replicas');
-      // Nothing left stranded in the intake.
-      const pending = await sql<{ n: string }>(
-        pgUrl,
-        'SELECT count(*) AS n FROM docket.intake WHERE outcome IS NULL',
-      );
-      assert.equal(Number(pending[0]?.n), 0);
-      // One sequencer at a time: every checkpoint extends the one before (strictly larger).
-      const sizes = (
-        await sql<{ size: string }>(pgUrl, 'SELECT size FROM docket.checkpoints ORDER BY seq')
-      ).map((r) => Number(r.size));
-      for (let i = 1; i < sizes.length; i++) assert.ok(sizes[i]! > sizes[i - 1]!, `at ${i}`);
-      assert.equal(sizes[sizes.length - 1], entries.length);
-      assert.deepEqual(await auditErrors(dataDir, pgUrl), []);
-      const verify = spawnSync(
-        process.execPath,
-        [
-          join(repoRoot, 'packages', 'cli', 'bin', 'docket.js'),
-          'verify',
-          '--data',
-          dataDir,
-          '--pg',
+        assert.deepEqual(load.refused, [], 'a running replica refused an append');
+        const entries = await sql<{ id: string; idx: string }>(
           pgUrl,
-        ],
-        { encoding: 'utf8' },
-      );
-      assert.equal(verify.status, 0, verify.stdout + verify.stderr);
-      t.diagnostic(
-        `${byId.size} decisions acknowledged (${twice} sent to two replicas), ${entries.length} entries, ` +
-          `${sizes.length} checkpoints, ${started} replicas started; kills: ` +
-          kills
-            .map(
-              (k) =>
-                `${k.victim} (the sequencer) at size ${k.sizeAtKill}, first entry past it acknowledged ${k.takeoverMs} ms after the kill`,
-            )
-            .join('; '),
-      );
-    },
-  );
+          'SELECT id, idx FROM docket.entries ORDER BY idx',
+        );
+        // Indices 0..n-1, no gap, no id twice.
+        entries.forEach((e, i) => {
+          assert.equal(Number(e.idx), i, `gap or reordering at ${i}`);
+        });
+        const indexOf = new Map(entries.map((e) => [e.id, Number(e.idx)]));
+        assert.equal(indexOf.size, entries.length, 'an id is in the log twice');
+        // Every acknowledged decision is in the log at the index it was acknowledged with. A
+        // decision sent once is "accepted" (even if its sequencer died meanwhile); one sent to two
+        // replicas got one index, and at most one of them says "accepted".
+        const byId = new Map<string, Ack[]>();
+        for (const ack of load.acks) byId.set(ack.id, [...(byId.get(ack.id) ?? []), ack]);
+        for (const [id, acks] of byId) {
+          for (const ack of acks) assert.equal(indexOf.get(id), ack.index, `${id} moved`);
+          const accepted = acks.filter((a) => a.status === 'accepted').length;
+          if (load.sentTwice.has(id)) assert.ok(accepted <= 1, `${id} accepted twice`);
+          else assert.equal(accepted, 1, `${id}, sent once, was not acknowledged as accepted`);
+        }
+        const twice = [...byId.values()].filter((acks) => acks.length === 2).length;
+        assert.ok(twice > 0, 'no decision was sent to two replicas');
+        // Nothing left stranded in the intake.
+        const pending = await sql<{ n: string }>(
+          pgUrl,
+          'SELECT count(*) AS n FROM docket.intake WHERE outcome IS NULL',
+        );
+        assert.equal(Number(pending[0]?.n), 0);
+        // One sequencer at a time: every checkpoint extends the one before (strictly larger).
+        const sizes = (
+          await sql<{ size: string }>(pgUrl, 'SELECT size FROM docket.checkpoints ORDER BY seq')
+        ).map((r) => Number(r.size));
+        for (let i = 1; i < sizes.length; i++) assert.ok(sizes[i]! > sizes[i - 1]!, `at ${i}`);
+        assert.equal(sizes[sizes.length - 1], entries.length);
+        assert.deepEqual(await auditErrors(dataDir, pgUrl), []);
+        const verify = spawnSync(
+          process.execPath,
+          [
+            join(repoRoot, 'packages', 'cli', 'bin', 'docket.js'),
+            'verify',
+            '--data',
+            dataDir,
+            '--pg',
+            pgUrl,
+          ],
+          { encoding: 'utf8' },
+        );
+        assert.equal(verify.status, 0, verify.stdout + verify.stderr);
+        t.diagnostic(
+          `${byId.size} decisions acknowledged (${twice} sent to two replicas), ${entries.length} entries, ` +
+            `${sizes.length} checkpoints, ${started} replicas started; kills: ` +
+            kills
+              .map(
+                (k) =>
+                  `${k.victim} (the sequencer) at size ${k.sizeAtKill}, first entry past it acknowledged ${k.takeoverMs} ms after the kill`,
+              )
+              .join('; '),
+        );
+      },
+    );
+  }
 
   /** A shared ledger of the test's data directory; closed by the test. */
   const openShared = (dataDir: string, pgUrl: string): Promise<Ledger> =>

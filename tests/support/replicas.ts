@@ -5,10 +5,16 @@ import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { sequencerLock } from '@docket/store';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createApiKey } from '@docket/server';
+import { openPostgresApiKeyStore, sequencerLock } from '@docket/store';
 import type { DecisionRecord } from '@docket/protocol';
+import { repoRoot } from './vectors.js';
 
 const script = fileURLToPath(new URL('./replica-process.js', import.meta.url));
+const docketBin = join(repoRoot, 'packages', 'cli', 'bin', 'docket.js');
 
 /** An acknowledged append, as a replica reported it. */
 export interface ReplicaAck {
@@ -185,5 +191,126 @@ export async function sequencerPid(pgUrl: string, schema = 'docket'): Promise<nu
     return match === null ? undefined : Number(match[1]);
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * An ingest key for `docket serve` replicas on this database (in its `docket_auth` schema), made
+ * before they start so that none creates a bootstrap key.
+ *
+ * @example
+ * const key = await createIngestKey(pgUrl);
+ */
+export async function createIngestKey(pgUrl: string): Promise<string> {
+  const keys = await openPostgresApiKeyStore(pgUrl);
+  try {
+    const { text, row } = createApiKey({
+      tenant: 'default',
+      role: 'ingest',
+      name: 'replicas test',
+    });
+    await keys.insert(row);
+    return text;
+  } finally {
+    await keys.close();
+  }
+}
+
+/**
+ * Starts `docket serve --data DIR --pg URL --port 0` and resolves once it listens: a replica whose
+ * appends are `POST /v1/decisions` over real HTTP with `apiKey`.
+ *
+ * @example
+ * const replica = await startServerReplica({ name: 's1', dataDir, pgUrl }, await createIngestKey(pgUrl));
+ */
+export async function startServerReplica(
+  options: ReplicaOptions,
+  apiKey: string,
+): Promise<Replica> {
+  const child = spawn(
+    process.execPath,
+    [docketBin, 'serve', '--data', options.dataDir, '--pg', options.pgUrl, '--port', '0', '--json'],
+    { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = once(child, 'exit').then(() => undefined);
+  const lines = createInterface({ input: child.stdout });
+  const first = await Promise.race([once(lines, 'line'), exited]);
+  if (first === undefined) throw new Error(`${options.name} exited before listening: ${stderr}`);
+  const { url } = JSON.parse((first as [string])[0]) as { url: string };
+  return new ServerReplica(options.name, child, url, apiKey, exited);
+}
+
+class ServerReplica implements Replica {
+  readonly name: string;
+  readonly #child: ChildProcessWithoutNullStreams;
+  readonly #url: string;
+  readonly #apiKey: string;
+  readonly #exited: Promise<void>;
+  #alive = true;
+
+  constructor(
+    name: string,
+    child: ChildProcessWithoutNullStreams,
+    url: string,
+    apiKey: string,
+    exited: Promise<void>,
+  ) {
+    this.name = name;
+    this.#child = child;
+    this.#url = url;
+    this.#apiKey = apiKey;
+    this.#exited = exited.then(() => {
+      this.#alive = false;
+    });
+  }
+
+  get pid(): number {
+    return this.#child.pid!;
+  }
+
+  get alive(): boolean {
+    return this.#alive;
+  }
+
+  async append(record: DecisionRecord): Promise<ReplicaAck> {
+    if (!this.#alive) throw new ReplicaAppendError('REPLICA_DIED', this.name);
+    let res: Response;
+    try {
+      res = await fetch(`${this.#url}/v1/decisions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.#apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ decisions: [record] }),
+      });
+    } catch (error) {
+      // A connection cut by a kill: wait for the exit to be seen before calling it a death.
+      await Promise.race([this.#exited, new Promise((r) => setTimeout(r, 2000))]);
+      if (!this.alive) throw new ReplicaAppendError('REPLICA_DIED', `${this.name} died`);
+      throw new ReplicaAppendError('HTTP_FAILED', String(error));
+    }
+    const body = (await res.json()) as {
+      code?: string;
+      detail?: string;
+      results?: { status: string; id: string; index: number; code?: string; message?: string }[];
+    };
+    const result = body.results?.[0];
+    if (res.status !== 200 || result === undefined) {
+      throw new ReplicaAppendError(body.code ?? `HTTP_${res.status}`, body.detail ?? '');
+    }
+    if (result.status === 'rejected') {
+      throw new ReplicaAppendError(result.code ?? 'REJECTED', result.message ?? '');
+    }
+    return { id: result.id, index: result.index, status: result.status as 'accepted' };
+  }
+
+  async stop(): Promise<void> {
+    if (this.#alive) this.#child.kill('SIGTERM');
+    await this.#exited;
+  }
+
+  async kill(): Promise<void> {
+    if (this.#alive) this.#child.kill('SIGKILL');
+    await this.#exited;
   }
 }
