@@ -15,6 +15,8 @@ export interface LedgerGauges {
   readonly poolDepth: number;
   readonly treeSize: number;
   readonly accessTreeSize: number;
+  /** Whether this process sequences the tenant's decision log (always, on SQLite). */
+  readonly sequencer: boolean;
 }
 
 /**
@@ -147,6 +149,16 @@ export class Metrics {
       lines.push(`docket_tree_size${label({ tenant: g.tenant, log: 'decisions' })} ${g.treeSize}`);
       lines.push(
         `docket_tree_size${label({ tenant: g.tenant, log: 'access' })} ${g.accessTreeSize}`,
+      );
+    }
+    family(
+      'docket_sequencer',
+      'gauge',
+      '1 when this process sequences the log (one replica per log).',
+    );
+    for (const g of shown) {
+      lines.push(
+        `docket_sequencer${label({ tenant: g.tenant, log: 'decisions' })} ${g.sequencer ? 1 : 0}`,
       );
     }
     family('docket_process_uptime_seconds', 'gauge', 'Seconds since the server started.');

@@ -29,12 +29,16 @@ export const getReady: Handler = async (ctx) => {
 export const getMetrics: Handler = async (ctx) => {
   const { tenant } = principalOf(ctx);
   const opened = await ctx.services.tenants.opened();
-  const gauges = opened.map((t) => ({
-    tenant: t.tenant,
-    poolDepth: t.decisions.stats().poolDepth,
-    treeSize: t.decisions.stats().size,
-    accessTreeSize: t.access.stats().size,
-  }));
+  const gauges = opened.map((t) => {
+    const stats = t.decisions.stats();
+    return {
+      tenant: t.tenant,
+      poolDepth: stats.poolDepth,
+      treeSize: stats.size,
+      accessTreeSize: t.access.stats().size,
+      sequencer: stats.sequencer,
+    };
+  });
   const visible = (t: string): boolean => tenant === DEFAULT_TENANT || t === tenant;
   return {
     status: 200,
