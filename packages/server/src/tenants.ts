@@ -41,7 +41,7 @@ export class TenantRegistry {
   ) {
     this.#root = root;
     this.#options = options;
-    this.#accessFlushMs = hooks.accessFlushIntervalMs ?? 5;
+    this.#accessFlushMs = hooks.accessFlushIntervalMs ?? 1;
     this.#onFlush = hooks.onFlush ?? (() => undefined);
   }
 

@@ -59,7 +59,8 @@ CREATE TABLE IF NOT EXISTS $S.search (
   idx bigint PRIMARY KEY, agent text, agent_version text, subject text, action text,
   ts text NOT NULL, run_id text, words tsvector
 );
-CREATE INDEX IF NOT EXISTS search_agent ON $S.search (agent, agent_version, idx);
+CREATE INDEX IF NOT EXISTS search_agent ON $S.search (agent, idx);
+CREATE INDEX IF NOT EXISTS search_agent_version ON $S.search (agent, agent_version, idx);
 CREATE INDEX IF NOT EXISTS search_subject ON $S.search (subject, idx) WHERE subject IS NOT NULL;
 CREATE INDEX IF NOT EXISTS search_action ON $S.search (action, idx);
 CREATE INDEX IF NOT EXISTS search_run ON $S.search (run_id, idx) WHERE run_id IS NOT NULL;

@@ -40,7 +40,8 @@ CREATE TABLE IF NOT EXISTS search (
   idx INTEGER PRIMARY KEY, agent TEXT, agent_version TEXT, subject TEXT, action TEXT,
   ts TEXT NOT NULL, run_id TEXT
 );
-CREATE INDEX IF NOT EXISTS search_agent ON search(agent, agent_version, idx);
+CREATE INDEX IF NOT EXISTS search_agent ON search(agent, idx);
+CREATE INDEX IF NOT EXISTS search_agent_version ON search(agent, agent_version, idx);
 CREATE INDEX IF NOT EXISTS search_subject ON search(subject, idx) WHERE subject IS NOT NULL;
 CREATE INDEX IF NOT EXISTS search_action ON search(action, idx);
 CREATE INDEX IF NOT EXISTS search_run ON search(run_id, idx) WHERE run_id IS NOT NULL;
