@@ -13,6 +13,7 @@ const ALLOWED = {
   store: ['core', 'protocol'],
   ledger: ['store', 'core', 'protocol'],
   server: ['ledger', 'store', 'core', 'protocol'],
+  sdk: ['protocol'],
   cli: ['server', 'ledger', 'store', 'core', 'protocol'],
 };
 
