@@ -1,0 +1,232 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { checkDecision } from '@docket/protocol';
+import type { DecisionInput } from './context.js';
+import { consider, decide, reason, tool } from './context.js';
+import { createDocket } from './docket.js';
+import type { DocketOptions } from './options.js';
+import type { SdkError } from './errors.js';
+import type { Batch, SendResult, Transport } from './transport/transport.js';
+
+/** A transport that records what it gets and answers from a script (then accepts). */
+function fakeTransport(
+  script: SendResult['ok'] extends boolean ? (SendResult | 'accept')[] : never,
+) {
+  const batches: Batch[] = [];
+  let index = 0;
+  const transport: Transport = {
+    send(batch) {
+      batches.push(batch);
+      const next = script.shift() ?? 'accept';
+      if (next !== 'accept') return Promise.resolve(next);
+      return Promise.resolve({
+        ok: true,
+        results: batch.ids.map((id, position) => ({
+          status: 'accepted' as const,
+          position,
+          id,
+          index: index++,
+        })),
+      });
+    },
+    proof: () => Promise.reject(new Error('no proofs here')),
+  };
+  return { transport, batches };
+}
+
+const decision = (): DecisionInput => ({
+  agent: { id: 'underwriter', version: '1.0.0' },
+  context: { amount: 100 },
+  outcome: { action: 'approve' },
+});
+
+function make(transport: Transport, extra: DocketOptions = {}) {
+  const errors: SdkError[] = [];
+  const docket = createDocket({
+    transport,
+    handleExit: false,
+    producerId: 'test-producer',
+    retryBaseMs: 1,
+    retryMaxMs: 2,
+    onError: (e) => errors.push(e),
+    env: {},
+    ...extra,
+  });
+  return { docket, errors };
+}
+
+const records = (batches: Batch[]) =>
+  batches.flatMap((b) => b.records.map((r) => JSON.parse(r) as Record<string, unknown>));
+
+test('capture returns the id at once; later mutation does not change the record', async () => {
+  const { transport, batches } = fakeTransport([]);
+  const { docket, errors } = make(transport);
+  const input = decision() as { context: { amount: number } } & DecisionInput;
+  const id = docket.capture(input);
+  assert.equal(batches.length, 0, 'nothing is sent on the caller path');
+  input.context.amount = 999;
+  assert.equal(await docket.shutdown(), true);
+  const [sent] = records(batches);
+  assert.equal(sent?.['id'], id);
+  assert.deepEqual(sent['context'], { amount: 100 });
+  assert.deepEqual(sent['producer'], { id: 'test-producer', seq: 0, sdk: '@docket/sdk@0.1.0' });
+  assert.equal(checkDecision(sent).ok, true);
+  assert.deepEqual(errors, []);
+});
+
+test('invalid decision: reported, counted, no seq consumed, capture does not throw', async () => {
+  const { transport, batches } = fakeTransport([]);
+  const { docket, errors } = make(transport);
+  docket.capture({ agent: { id: 'a', version: '1' }, outcome: { action: '' } });
+  docket.capture(null as unknown as DecisionInput);
+  docket.capture(decision());
+  await docket.shutdown();
+  assert.deepEqual(
+    errors.map((e) => e.code),
+    ['DECISION_INVALID', 'CAPTURE_FAILED'],
+  );
+  assert.equal(docket.stats().invalid, 2);
+  assert.deepEqual(
+    records(batches).map((r) => (r['producer'] as { seq: number }).seq),
+    [0],
+  );
+});
+
+test('a full queue drops, counts and reports once; seq gap is explained by the counter', async () => {
+  const { transport, batches } = fakeTransport([]);
+  const { docket, errors } = make(transport, { maxQueue: 2, flushIntervalMs: 60_000 });
+  for (let i = 0; i < 5; i++) docket.capture(decision());
+  assert.equal(docket.stats().dropped, 3);
+  assert.deepEqual(
+    errors.map((e) => e.code),
+    ['QUEUE_FULL'],
+  );
+  await docket.shutdown();
+  assert.equal(records(batches).length, 2);
+  assert.equal(docket.stats().accepted, 2);
+});
+
+test('retryable failures are retried; a final refusal is counted as failed', async () => {
+  const { SdkError } = await import('./errors.js');
+  const busy: SendResult = {
+    ok: false,
+    retryable: true,
+    retryAfterMs: 1,
+    error: new SdkError('SEND_FAILED', '503'),
+  };
+  const bad: SendResult = {
+    ok: false,
+    retryable: false,
+    error: new SdkError('SEND_FAILED', '401'),
+  };
+  const { transport, batches } = fakeTransport([busy, busy, 'accept', bad]);
+  const { docket } = make(transport, { maxAttempts: 10 });
+  docket.capture(decision());
+  assert.equal(await docket.flush(), true);
+  docket.capture(decision());
+  await docket.shutdown();
+  assert.equal(batches.length, 4);
+  const s = docket.stats();
+  assert.deepEqual([s.accepted, s.retries, s.failed], [1, 2, 1]);
+});
+
+test('a throwing transport or onError never reaches the host', async () => {
+  const transport: Transport = {
+    send: () => Promise.reject(new Error('boom')),
+    proof: () => Promise.reject(new Error('boom')),
+  };
+  const docket = createDocket({
+    transport,
+    handleExit: false,
+    maxAttempts: 1,
+    retryBaseMs: 1,
+    retryMaxMs: 1,
+    env: {},
+    onError: () => {
+      throw new Error('bad hook');
+    },
+  });
+  docket.capture(decision());
+  assert.equal(await docket.shutdown(50), false);
+  assert.equal(docket.stats().failed, 1);
+  const r = await docket.receipt('0192fcbd-73f4-7a4c-9d31-5e8f2b6c40a7');
+  assert.equal(r.ok, false);
+});
+
+test('record(): result unchanged, context helpers collected, error rethrown and recorded', async () => {
+  const { transport, batches } = fakeTransport([]);
+  const { docket } = make(transport);
+  const value = { answer: 42 };
+  const out = await docket.record({ agent: { id: 'a', version: '1' }, goal: 'g' }, async () => {
+    consider({ action: 'decline', score: 0.1 });
+    reason('because');
+    tool({ name: 't', args: { x: 1 } });
+    await Promise.resolve();
+    decide({ action: 'approve' }, 0.9);
+    return value;
+  });
+  assert.equal(out, value);
+  const failure = new TypeError('agent broke');
+  await assert.rejects(
+    docket.record({ agent: { id: 'a', version: '1' } }, () => Promise.reject(failure)),
+    (e: unknown) => e === failure,
+  );
+  assert.throws(
+    () =>
+      docket.record({ agent: { id: 'a', version: '1' } }, () => {
+        throw failure;
+      }),
+    (e: unknown) => e === failure,
+  );
+  assert.equal(consider({ action: 'outside' }), false);
+  await docket.shutdown();
+  const [ok, bad, badSync] = records(batches);
+  assert.deepEqual(ok?.['outcome'], { action: 'approve' });
+  assert.equal(ok['confidence'], 0.9);
+  assert.deepEqual(ok['alternatives'], [{ action: 'decline', score: 0.1 }]);
+  assert.deepEqual(ok['reasoning'], ['because']);
+  assert.deepEqual(ok['tools'], [{ name: 't', args: { x: 1 } }]);
+  for (const r of [bad, badSync]) {
+    assert.deepEqual(r?.['outcome'], {
+      action: 'error',
+      value: { name: 'TypeError', message: 'agent broke' },
+    });
+    assert.deepEqual(r['metadata'], { error: { name: 'TypeError', message: 'agent broke' } });
+  }
+});
+
+test('capture after shutdown is dropped and reported', async () => {
+  const { transport } = fakeTransport([]);
+  const { docket, errors } = make(transport);
+  await docket.shutdown();
+  assert.equal(docket.shutdown(), docket.shutdown(), 'idempotent');
+  docket.capture(decision());
+  assert.equal(docket.stats().dropped, 1);
+  assert.equal(errors.at(-1)?.code, 'CLOSED');
+});
+
+test('redaction runs before the snapshot leaves; a failing redactor drops and counts (fail closed)', async () => {
+  const { transport, batches } = fakeTransport([]);
+  const { docket } = make(transport, { redact: { paths: ['$.context.amount'] } });
+  docket.capture(decision());
+  await docket.shutdown();
+  assert.match(JSON.stringify(records(batches)[0]?.['context']), /REDACTED/);
+
+  const second = fakeTransport([]);
+  const { docket: failing, errors } = make(second.transport, {
+    redact: () => {
+      throw new Error('detector crashed');
+    },
+  });
+  failing.capture(decision());
+  await failing.shutdown();
+  assert.equal(second.batches.length, 0);
+  assert.equal(failing.stats().redactionFailed, 1);
+  assert.equal(errors[0]?.code, 'REDACTION_FAILED');
+});
+
+test('bad redaction options throw at construction', () => {
+  assert.throws(() => make(fakeTransport([]).transport, { redact: { paths: ['$.id'] } }), {
+    code: 'OPTION_INVALID',
+  });
+});

@@ -1,0 +1,36 @@
+/**
+ * @docket/sdk — capture AI agents' decisions from inside the agent's code: `capture()` and
+ * `record()` return at once; batching, retries, gzip, an on-disk spool and receipts happen off
+ * the caller's path. Never throws after `createDocket()`. No runtime dependency but
+ * `@docket/protocol`; `@opentelemetry/api` is used when present.
+ */
+export { createDocket, Docket } from './docket.js';
+export type { DocketStats, Receipt, ReceiptResult } from './docket.js';
+export { consider, currentDecisionId, decide, llm, reason, tool } from './context.js';
+export type { DecisionInput, RecordMeta } from './context.js';
+export { SdkError } from './errors.js';
+export {
+  createRedactor,
+  DEFAULT_REDACTION_EXCLUDE,
+  RedactionError,
+  redactionMarker,
+} from './redaction/index.js';
+export type {
+  DetectorName,
+  RedactionErrorCode,
+  RedactionOptions,
+  Redactor,
+} from './redaction/index.js';
+export { resolveOptions } from './options.js';
+export type { DocketOptions, ResolvedOptions } from './options.js';
+export { createHttpTransport, parseRetryAfter } from './transport/http-transport.js';
+export type { HttpTransportOptions } from './transport/http-transport.js';
+export type {
+  Batch,
+  InclusionProof,
+  ItemResult,
+  ProofResult,
+  SendResult,
+  Transport,
+} from './transport/transport.js';
+export { SDK_NAME, SDK_VERSION } from './version.js';

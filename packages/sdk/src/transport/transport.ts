@@ -1,0 +1,84 @@
+/** The delivery port: how batches reach a ledger (HTTP today; an embedded ledger in local mode). */
+import type { SdkError } from '../errors.js';
+
+/**
+ * One batch, already serialized: `records` is the JSON text of each record, in producer order.
+ *
+ * @example
+ * const batch: Batch = { ids: [id], records: [JSON.stringify(record)] };
+ */
+export interface Batch {
+  readonly ids: readonly string[];
+  readonly records: readonly string[];
+}
+
+/**
+ * The ledger's answer for one record of a batch (`ItemResult` in the OpenAPI document).
+ *
+ * @example
+ * const item: ItemResult = { status: 'accepted', position: 0, id, index: 41 };
+ */
+export interface ItemResult {
+  readonly status: 'accepted' | 'duplicate' | 'rejected';
+  readonly position: number;
+  readonly id?: string;
+  readonly index?: number;
+  readonly code?: string;
+  readonly message?: string;
+}
+
+/**
+ * Outcome of one delivery attempt. `retryable` failures are retried (then spooled); others are
+ * final and counted as failed.
+ *
+ * @example
+ * const sent: SendResult = { ok: false, retryable: true, retryAfterMs: 1000, error };
+ */
+export type SendResult =
+  | { readonly ok: true; readonly results: readonly ItemResult[] }
+  | {
+      readonly ok: false;
+      readonly retryable: boolean;
+      readonly retryAfterMs?: number;
+      readonly error: SdkError;
+    };
+
+/**
+ * An inclusion proof with the signed checkpoint of its tree size (RFC 9162 §2.1.3, C2SP).
+ *
+ * @example
+ * const { index, treeSize, hashes, checkpoint } = proof;
+ */
+export interface InclusionProof {
+  readonly index: number;
+  readonly treeSize: number;
+  /** Base64. */
+  readonly leafHash: string;
+  /** Base64, leaf to root. */
+  readonly hashes: readonly string[];
+  /** The C2SP signed checkpoint of `treeSize`. */
+  readonly checkpoint: string | null;
+}
+
+/**
+ * Outcome of a proof request.
+ *
+ * @example
+ * if (result.ok) verify(result.proof);
+ */
+export type ProofResult =
+  | { readonly ok: true; readonly proof: InclusionProof }
+  | { readonly ok: false; readonly error: SdkError };
+
+/**
+ * Port between the SDK and a ledger. Implementations never throw: every failure is a result.
+ *
+ * @example
+ * const transport: Transport = { send: async () => ({ ok: true, results: [] }), proof: async () => ({ ok: false, error }) };
+ */
+export interface Transport {
+  /** Delivers one batch; resolves once the accepted records are durable. */
+  send(batch: Batch, signal: AbortSignal): Promise<SendResult>;
+  /** The inclusion proof of a record by id. */
+  proof(id: string, signal: AbortSignal): Promise<ProofResult>;
+}
