@@ -1,6 +1,6 @@
-import type * as PgDriver from 'pg';
 import type { Pool, QueryResultRow } from 'pg';
 import { StoreError } from '../errors.js';
+import { describeTarget, loadDriver } from '../postgres/pg-target.js';
 import {
   API_KEY_COLUMNS,
   API_KEY_SCHEMA_VERSION,
@@ -35,32 +35,6 @@ export interface PostgresApiKeyStoreOptions {
   readonly schema?: string;
 }
 
-type PgModule = typeof PgDriver;
-
-async function loadDriver(): Promise<PgModule> {
-  try {
-    return await import('pg');
-  } catch (cause) {
-    // Only an absent package means "install it"; a broken one is reported as what it is.
-    if ((cause as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND') {
-      throw new StoreError('STORE_DRIVER_MISSING', 'install pg to use PostgreSQL', {
-        where: 'pg',
-        cause,
-      });
-    }
-    throw new StoreError('STORE_OPEN_FAILED', `cannot load pg: ${(cause as Error).message}`, {
-      where: 'pg',
-      cause,
-    });
-  }
-}
-
-/** `postgres://user@host:port/db (schema s)`: where errors happened, never with the password. */
-function describeTarget(url: URL, schema: string): string {
-  const user = url.username === '' ? '' : `${decodeURIComponent(url.username)}@`;
-  return `${url.protocol}//${user}${url.host}${url.pathname} (schema ${schema})`;
-}
-
 /**
  * Opens (creating its schema and table if needed) the PostgreSQL API key store: table `api_keys`
  * in schema `docket_auth`, shared by every server replica. `pg` is an optional peer dependency.
@@ -78,30 +52,7 @@ export async function openPostgresApiKeyStore(
   options: PostgresApiKeyStoreOptions = {},
 ): Promise<ApiKeyStore> {
   const schema = options.schema ?? DEFAULT_SCHEMA;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch (cause) {
-    throw new StoreError('STORE_OPEN_FAILED', 'not a PostgreSQL URL (postgres://…)', {
-      where: 'url',
-      cause,
-    });
-  }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new StoreError(
-      'STORE_OPEN_FAILED',
-      `not a PostgreSQL URL: scheme ${parsed.protocol} (expected postgres: or postgresql:)`,
-      { where: 'url' },
-    );
-  }
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-    throw new StoreError(
-      'STORE_OPEN_FAILED',
-      `schema name "${schema}" must be lower-case letters, digits and _ (at most 63), not starting with a digit`,
-      { where: 'schema' },
-    );
-  }
-  const where = describeTarget(parsed, schema);
+  const where = describeTarget(url, schema);
   const pg = await loadDriver();
   const pool = new pg.Pool({ connectionString: url, application_name: 'docket' });
   // An idle pooled connection that dies (server restart) must not crash the process: the next

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type * as PgDriver from 'pg';
-import type { ClientConfig, Pool, PoolClient, QueryResultRow } from 'pg';
+import type { Client, ClientConfig, Pool, PoolClient, QueryResultRow } from 'pg';
 import { StoreError } from '../errors.js';
+import { describeTarget, loadDriver } from './pg-target.js';
 import { toCheckpoint, toEntry, toKey } from '../rows.js';
 import { searchSql } from '../search.js';
 import type { SearchDialect } from '../search.js';
@@ -120,32 +120,6 @@ interface Snapshot {
   done: boolean;
 }
 
-type PgModule = typeof PgDriver;
-
-async function loadDriver(): Promise<PgModule> {
-  try {
-    return await import('pg');
-  } catch (cause) {
-    // Only an absent package means "install it"; a broken one is reported as what it is.
-    if ((cause as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND') {
-      throw new StoreError('STORE_DRIVER_MISSING', 'install pg to use PostgreSQL', {
-        where: 'pg',
-        cause,
-      });
-    }
-    throw new StoreError('STORE_OPEN_FAILED', `cannot load pg: ${(cause as Error).message}`, {
-      where: 'pg',
-      cause,
-    });
-  }
-}
-
-/** `postgres://user@host:port/db (schema s)`: where errors happened, never with the password. */
-function describeTarget(url: URL, schema: string): string {
-  const user = url.username === '' ? '' : `${decodeURIComponent(url.username)}@`;
-  return `${url.protocol}//${user}${url.host}${url.pathname} (schema ${schema})`;
-}
-
 /**
  * Opens (creating its schema and tables if needed) a PostgreSQL ledger store through a `pg` pool.
  * Commits are durable when they return under PostgreSQL's default `synchronous_commit = on`.
@@ -163,31 +137,7 @@ export async function openPostgresStore(
   options: PostgresStoreOptions = {},
 ): Promise<LedgerStore> {
   const schema = options.schema ?? DEFAULT_SCHEMA;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch (cause) {
-    throw new StoreError('STORE_OPEN_FAILED', 'not a PostgreSQL URL (postgres://…)', {
-      where: 'url',
-      cause,
-    });
-  }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new StoreError(
-      'STORE_OPEN_FAILED',
-      `not a PostgreSQL URL: scheme ${parsed.protocol} (expected postgres: or postgresql:)`,
-      { where: 'url' },
-    );
-  }
-  // Unquoted-identifier rules, so the name reads the same in psql as here.
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-    throw new StoreError(
-      'STORE_OPEN_FAILED',
-      `schema name "${schema}" must be lower-case letters, digits and _ (at most 63), not starting with a digit`,
-      { where: 'schema' },
-    );
-  }
-  const where = describeTarget(parsed, schema);
+  const where = describeTarget(url, schema);
   const pg = await loadDriver();
   const types = new pg.TypeOverrides();
   types.setTypeParser(INT8_OID, 'text', toSafeInteger);
@@ -281,7 +231,7 @@ class PostgresStore implements LedgerStore, SharedLogStore {
   readonly #snapshot = new AsyncLocalStorage<Snapshot>();
   readonly #entryCols =
     'e.idx, e.id, e.type, e.ts, e.subject, e.producer_id, e.producer_seq, e.kid, e.ref, e.leaf';
-  readonly #newLeaseClient: () => PgDriver.Client;
+  readonly #newLeaseClient: () => Client;
   readonly #leases = new Set<PostgresSequencerLease>();
   #closed = false;
 
@@ -290,7 +240,7 @@ class PostgresStore implements LedgerStore, SharedLogStore {
     quotedSchema: string,
     schema: string,
     where: string,
-    newLeaseClient: () => PgDriver.Client,
+    newLeaseClient: () => Client,
   ) {
     this.#pool = pool;
     this.#s = quotedSchema;
