@@ -45,9 +45,13 @@ export function dataDirPaths(dir: string): DataDirPaths {
   };
 }
 
-/** Writes a file atomically and durably: temp file, fsync, rename, fsync of the directory. */
+/**
+ * Writes a file atomically and durably: temp file, fsync, rename, fsync of the directory. The
+ * temp name is random: several processes (replicas, whose pids repeat across containers) may
+ * write the same file.
+ */
 export function writeFileDurable(path: string, data: string, mode = 0o644): void {
-  const tmp = `${path}.tmp-${process.pid}`;
+  const tmp = `${path}.tmp-${randomBytes(8).toString('hex')}`;
   const fd = openSync(tmp, 'w', mode);
   try {
     writeSync(fd, data);

@@ -1,16 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { openCheckpoint } from '@docket/core';
 import type { Checkpoint, NoteVerifier } from '@docket/core';
+import { writeFileDurable } from './data-dir.js';
 
 /**
  * The checkpoint last published in the data directory's `checkpoint` file, or undefined when
@@ -52,19 +43,5 @@ export function publishNewerCheckpoint(
     current = undefined;
   }
   if (current !== undefined && current.size >= size) return;
-  const tmp = `${path}.tmp-${randomBytes(8).toString('hex')}`;
-  const fd = openSync(tmp, 'w', 0o644);
-  try {
-    writeSync(fd, note);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  const dirFd = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(dirFd);
-  } finally {
-    closeSync(dirFd);
-  }
+  writeFileDurable(path, note);
 }
