@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
+import { callSqlite } from '../sqlite/sqlite-call.js';
 import {
   API_KEY_COLUMNS,
   API_KEY_SCHEMA_VERSION,
@@ -110,19 +111,8 @@ class SqliteApiKeyStore implements ApiKeyStore {
     };
   }
 
-  /** Runs a synchronous better-sqlite3 call as the port's async contract: failures reject. */
   #call<T>(what: string, fn: () => T): Promise<T> {
-    try {
-      return Promise.resolve(fn());
-    } catch (cause) {
-      if (cause instanceof StoreError) return Promise.reject(cause);
-      return Promise.reject(
-        new StoreError('STORE_IO', `${what}: ${(cause as Error).message}`, {
-          where: this.#path,
-          cause,
-        }),
-      );
-    }
+    return callSqlite(this.#path, what, fn);
   }
 
   insert(row: ApiKeyRow): Promise<void> {

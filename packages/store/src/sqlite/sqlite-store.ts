@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
+import { callSqlite, runSqlite } from './sqlite-call.js';
 import { toCheckpoint, toEntry, toKey } from '../rows.js';
 import { fts5Words, searchSql } from '../search.js';
 import type { SearchDialect } from '../search.js';
@@ -206,27 +207,11 @@ class SqliteStore implements LedgerStore {
   }
 
   #run<T>(what: string, fn: () => T): T {
-    try {
-      return fn();
-    } catch (cause) {
-      if (cause instanceof StoreError) throw cause;
-      throw new StoreError('STORE_IO', `${what}: ${(cause as Error).message}`, {
-        where: this.#path,
-        cause,
-      });
-    }
+    return runSqlite(this.#path, what, fn);
   }
 
-  /** Runs a synchronous better-sqlite3 call as the port's async contract: failures reject, never throw. */
   #call<T>(what: string, fn: () => T): Promise<T> {
-    try {
-      return Promise.resolve(this.#run(what, fn));
-    } catch (error) {
-      // #run only ever throws StoreError; the fallback keeps the rejection an Error regardless.
-      return Promise.reject(
-        error instanceof Error ? error : new StoreError('STORE_IO', String(error)),
-      );
-    }
+    return callSqlite(this.#path, what, fn);
   }
 
   getMeta(key: string): Promise<string | undefined> {
