@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { dataDirPaths, describeLog, openLedger, tenantLogs } from '@docket/ledger';
@@ -13,8 +13,7 @@ import { isApiKeySecret, parseApiKey } from '@docket/server';
 import { openApiKeyStore } from '@docket/store';
 import { repoRoot } from '../support/vectors.js';
 import { fixtureDecision, tempDir } from '../support/ledger-fixture.js';
-import { postgresAvailable, startPostgres } from '../support/postgres.js';
-import type { PostgresCluster } from '../support/postgres.js';
+import { postgresAvailable, usePostgresCluster } from '../support/postgres.js';
 
 const bin = join(repoRoot, 'packages', 'cli', 'bin', 'docket.js');
 interface Run {
@@ -458,28 +457,13 @@ describe('docket keys and verify on SQLite', () => {
 });
 
 describe('docket keys and verify on PostgreSQL', postgresAvailable(), () => {
-  let cluster: PostgresCluster | undefined;
+  const cluster = usePostgresCluster();
   const tmp = tempDir('docket-cli-keys-pg-');
-  before(async () => {
-    cluster = await startPostgres();
-  });
-  after(async () => {
-    await cluster?.stop();
+  after(() => {
     tmp.cleanup();
   });
-  let databases = 0;
-  const clusterUrl = (): string => {
-    if (cluster === undefined) throw new Error('the PostgreSQL cluster did not start');
-    return cluster.url;
-  };
   /** A fresh database: a data directory and its PostgreSQL database belong together. */
-  const freshDatabase = async (): Promise<string> => {
-    const name = `keys_${++databases}`;
-    await query(clusterUrl(), `CREATE DATABASE ${name}`);
-    const url = new URL(clusterUrl());
-    url.pathname = `/${name}`;
-    return url.toString();
-  };
+  const freshDatabase = (): Promise<string> => cluster.freshDatabase('keys');
   const query = async <R extends pg.QueryResultRow>(url: string, sql: string): Promise<R[]> => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();

@@ -5,15 +5,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import { auditDataDir, openLedger } from '@docket/ledger';
 import type { Ledger } from '@docket/ledger';
 import { sequencerLock } from '@docket/store';
 import type { DecisionRecord } from '@docket/protocol';
 import { fixtureDecision, tempDir, verifyReceipt } from '../support/ledger-fixture.js';
-import { postgresAvailable, startPostgres } from '../support/postgres.js';
-import type { PostgresCluster } from '../support/postgres.js';
+import { postgresAvailable, usePostgresCluster } from '../support/postgres.js';
 import {
   createIngestKey,
   ReplicaAppendError,
@@ -109,32 +108,12 @@ class Load {
 }
 
 describe('server replicas on one PostgreSQL log', postgresAvailable(), () => {
-  let cluster: PostgresCluster | undefined;
+  const cluster = usePostgresCluster();
   const tmp = tempDir('docket-replicas-');
-  let databases = 0;
-  before(async () => {
-    cluster = await startPostgres();
-  });
-  after(async () => {
-    await cluster?.stop();
+  after(() => {
     tmp.cleanup();
   });
-
-  /** A fresh database in the cluster, and its URL. */
-  const freshDatabase = async (): Promise<string> => {
-    if (cluster === undefined) throw new Error('the PostgreSQL cluster did not start');
-    const name = `replicas_${++databases}`;
-    const admin = new pg.Client({ connectionString: cluster.url });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE DATABASE ${name}`);
-    } finally {
-      await admin.end();
-    }
-    const url = new URL(cluster.url);
-    url.pathname = `/${name}`;
-    return url.toString();
-  };
+  const freshDatabase = (): Promise<string> => cluster.freshDatabase('replicas');
 
   /** Runs `query` on a short-lived connection. */
   const sql = async <R extends pg.QueryResultRow>(

@@ -2,30 +2,19 @@
 // started for this file (one schema per test), plus what only PostgreSQL has: the default
 // schema, concurrent first opens, URLs that are not PostgreSQL's.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import pg from 'pg';
 import { createApiKey } from '@docket/server';
 import { openApiKeyStore, openPostgresApiKeyStore } from '@docket/store';
 import type { ApiKeyStore } from '@docket/store';
-import { postgresAvailable, startPostgres } from '../support/postgres.js';
-import type { PostgresCluster } from '../support/postgres.js';
+import { postgresAvailable, usePostgresCluster } from '../support/postgres.js';
 import { describeApiKeyStoreConformance } from './api-key-store-conformance.js';
 
 const available = postgresAvailable();
 
 describe('postgres API key store', available, () => {
-  let cluster: PostgresCluster | undefined;
+  const { url } = usePostgresCluster();
   let schemas = 0;
-  before(async () => {
-    cluster = await startPostgres();
-  });
-  after(async () => {
-    await cluster?.stop();
-  });
-  const url = (): string => {
-    if (cluster === undefined) throw new Error('the PostgreSQL cluster did not start');
-    return cluster.url;
-  };
   /** Runs `body` with a raw client on the test database. */
   const withClient = async (body: (client: pg.Client) => Promise<void>): Promise<void> => {
     const client = new pg.Client({ connectionString: url() });

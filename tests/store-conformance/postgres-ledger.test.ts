@@ -4,41 +4,20 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import { auditDataDir, openLedger } from '@docket/ledger';
 import { fixtureDecision, tempDir, verifyReceipt } from '../support/ledger-fixture.js';
-import { postgresAvailable, startPostgres } from '../support/postgres.js';
-import type { PostgresCluster } from '../support/postgres.js';
+import { postgresAvailable, usePostgresCluster } from '../support/postgres.js';
 import { repoRoot } from '../support/vectors.js';
 
 describe('the ledger on PostgreSQL', postgresAvailable(), () => {
-  let cluster: PostgresCluster | undefined;
+  const cluster = usePostgresCluster();
   const tmp = tempDir('docket-pg-ledger-');
-  let databases = 0;
-  before(async () => {
-    cluster = await startPostgres();
-  });
-  after(async () => {
-    await cluster?.stop();
+  after(() => {
     tmp.cleanup();
   });
-
-  /** A fresh database in the cluster, and its URL. */
-  const freshDatabase = async (): Promise<string> => {
-    if (cluster === undefined) throw new Error('the PostgreSQL cluster did not start');
-    const name = `ledger_${++databases}`;
-    const admin = new pg.Client({ connectionString: cluster.url });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE DATABASE ${name}`);
-    } finally {
-      await admin.end();
-    }
-    const url = new URL(cluster.url);
-    url.pathname = `/${name}`;
-    return url.toString();
-  };
+  const freshDatabase = (): Promise<string> => cluster.freshDatabase('ledger');
 
   test('appends, receipts, erasure and a clean audit; tampering in SQL is caught', async () => {
     const pgUrl = await freshDatabase();

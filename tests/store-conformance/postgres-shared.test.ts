@@ -3,30 +3,19 @@
 // PostgreSQL cluster, one schema per test.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import pg from 'pg';
 import { isSharedLogStore, openPostgresStore, openSqliteStore, sequencerLock } from '@docket/store';
 import type { LedgerStore, LogNotice, SequencerLease, SharedLogStore } from '@docket/store';
 import { tempDir } from '../support/ledger-fixture.js';
-import { postgresAvailable, startPostgres } from '../support/postgres.js';
-import type { PostgresCluster } from '../support/postgres.js';
+import { postgresAvailable, usePostgresCluster } from '../support/postgres.js';
 import { BatchBuilder } from './store-conformance.js';
 
 type SharedStore = LedgerStore & SharedLogStore;
 
 describe('postgres shared log (lease, intake, fenced batches)', postgresAvailable(), () => {
-  let cluster: PostgresCluster | undefined;
+  const { url } = usePostgresCluster();
   let schemas = 0;
-  before(async () => {
-    cluster = await startPostgres();
-  });
-  after(async () => {
-    await cluster?.stop();
-  });
-  const url = (): string => {
-    if (cluster === undefined) throw new Error('the PostgreSQL cluster did not start');
-    return cluster.url;
-  };
 
   /** Runs `body` with two store instances on one fresh schema (two processes, in effect). */
   const withStores =

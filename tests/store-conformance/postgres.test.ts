@@ -1,29 +1,18 @@
 // The store conformance suite against the PostgreSQL adapter, on a throwaway cluster started for
 // this file (one schema per test), plus what only PostgreSQL has: URLs, schemas, driver errors.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import pg from 'pg';
 import { openPostgresStore } from '@docket/store';
 import type { LedgerStore } from '@docket/store';
-import { postgresAvailable, startPostgres } from '../support/postgres.js';
-import type { PostgresCluster } from '../support/postgres.js';
+import { postgresAvailable, usePostgresCluster } from '../support/postgres.js';
 import { BatchBuilder, describeStoreConformance } from './store-conformance.js';
 
 const available = postgresAvailable();
 
 describe('postgres store', available, () => {
-  let cluster: PostgresCluster | undefined;
+  const { url } = usePostgresCluster();
   let schemas = 0;
-  before(async () => {
-    cluster = await startPostgres();
-  });
-  after(async () => {
-    await cluster?.stop();
-  });
-  const url = (): string => {
-    if (cluster === undefined) throw new Error('the PostgreSQL cluster did not start');
-    return cluster.url;
-  };
 
   describeStoreConformance('postgres', async () => {
     const schema = `conformance_${++schemas}`;

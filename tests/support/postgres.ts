@@ -3,7 +3,9 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, realpathSync, rmSync }
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import { after, before } from 'node:test';
 import { promisify } from 'node:util';
+import pg from 'pg';
 
 const run = promisify(execFile);
 
@@ -171,4 +173,53 @@ export async function startPostgres(): Promise<PostgresCluster> {
     stopSync();
     throw e;
   }
+}
+
+/** The cluster of the enclosing `describe`, as {@link usePostgresCluster} gives it. */
+export interface ClusterForSuite {
+  /** The cluster's URL (its default database); throws if it did not start. */
+  readonly url: () => string;
+  /** Creates a database `<prefix>_<n>` in the cluster and returns its URL. */
+  readonly freshDatabase: (prefix: string) => Promise<string>;
+}
+
+/**
+ * Starts a throwaway cluster before the tests of the enclosing `describe` and stops it after
+ * them (registers the `before` and `after` hooks; call it at the top of the `describe`).
+ *
+ * @example
+ * describe('on PostgreSQL', postgresAvailable(), () => {
+ *   const cluster = usePostgresCluster();
+ *   test('…', async () => { const url = await cluster.freshDatabase('t'); });
+ * });
+ */
+export function usePostgresCluster(): ClusterForSuite {
+  let cluster: PostgresCluster | undefined;
+  let databases = 0;
+  before(async () => {
+    cluster = await startPostgres();
+  });
+  after(async () => {
+    await cluster?.stop();
+  });
+  const url = (): string => {
+    if (cluster === undefined) throw new Error('the PostgreSQL cluster did not start');
+    return cluster.url;
+  };
+  return {
+    url,
+    freshDatabase: async (prefix) => {
+      const name = `${prefix}_${++databases}`;
+      const admin = new pg.Client({ connectionString: url() });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE DATABASE ${name}`);
+      } finally {
+        await admin.end();
+      }
+      const target = new URL(url());
+      target.pathname = `/${name}`;
+      return target.toString();
+    },
+  };
 }
