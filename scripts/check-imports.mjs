@@ -12,9 +12,17 @@ const ALLOWED = {
   core: ['protocol'],
   store: ['core', 'protocol'],
   ledger: ['store', 'core', 'protocol'],
-  server: ['ledger', 'store', 'core', 'protocol'],
+  server: ['web', 'ledger', 'store', 'core', 'protocol'],
   sdk: ['protocol'],
-  cli: ['server', 'ledger', 'store', 'core', 'protocol'],
+  cli: ['server', 'web', 'sdk', 'ledger', 'store', 'core', 'protocol'],
+  // Browser code: imports nothing of the Node packages.
+  web: [],
+  // Integrations: host libraries (peer dependencies) + the SDK.
+  otel: ['sdk', 'protocol'],
+  'vercel-ai': ['sdk', 'protocol'],
+  langchain: ['sdk', 'protocol'],
+  'trigger-dev': ['sdk', 'protocol'],
+  temporal: ['sdk', 'protocol'],
 };
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]/g;

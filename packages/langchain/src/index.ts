@@ -1,0 +1,2 @@
+/** @docket/langchain — work in progress. */
+export {};

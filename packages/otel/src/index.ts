@@ -1,0 +1,2 @@
+/** @docket/otel — work in progress. */
+export {};

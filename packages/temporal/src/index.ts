@@ -1,0 +1,2 @@
+/** @docket/temporal — work in progress. */
+export {};

@@ -1,0 +1,2 @@
+/** @docket/trigger-dev — work in progress. */
+export {};

@@ -1,0 +1,2 @@
+/** @docket/vercel-ai — work in progress. */
+export {};

@@ -1,0 +1,2 @@
+/** @docket/web — work in progress. */
+export {};
