@@ -93,6 +93,17 @@ const decision = (): DecisionRecord =>
     subject: { id: `person-${randomBytes(4).toString('hex')}`, type: 'person' },
   });
 
+const producerReport = () => ({
+  schema: 'docket.producer-report/v1',
+  id: createUuidV7(),
+  ts: new Date().toISOString(),
+  producer: { id: `matrix-${randomBytes(4).toString('hex')}` },
+  reportSeq: 0,
+  losses: { dropped: 3, rejected: 0, failed: 0, redactionFailed: 0, invalid: 0 },
+  gaps: [[4, 6]],
+  reasons: { QUEUE_FULL: 3 },
+});
+
 /**
  * One valid request per operation of the document. An operation missing here fails the matrix.
  */
@@ -105,6 +116,15 @@ const MATRIX: Readonly<Record<string, MatrixEntry | PublicEntry>> = {
         results.map((r) => r.status),
         ['accepted'],
       );
+    },
+  },
+  postProducerReports: {
+    request: () => ({ body: { reports: [producerReport()] } }),
+    acme: async (res, f) => {
+      const { results } = assertOk<{ results: { status: string; id: string }[] }>(res, 200);
+      assert.equal(results[0]?.status, 'accepted');
+      const leaf = (await acmeLeaves(f)).find((l) => l.id === results[0]?.id);
+      assert.equal(leaf?.type, 'docket.producer/v1', 'the report is in acme’s own log');
     },
   },
   listDecisions: {

@@ -1,6 +1,6 @@
 import { deriveKey, open, seal } from '@docket/core';
 import { DocketError } from '@docket/protocol';
-import type { DecisionRecord, JsonValue } from '@docket/protocol';
+import type { DecisionRecord, JsonValue, ProducerReport } from '@docket/protocol';
 import type { IntakeRequest } from '@docket/store';
 import { LedgerError } from './errors.js';
 
@@ -14,6 +14,7 @@ export type IntakeBody =
       readonly fields: Record<string, JsonValue>;
     }
   | { readonly kind: 'access'; readonly ts: string; readonly fields: Record<string, JsonValue> }
+  | { readonly kind: 'report'; readonly report: ProducerReport }
   | {
       readonly kind: 'erase';
       readonly subjectId: string;
@@ -46,7 +47,7 @@ export type IntakeOutcome =
       readonly error: { readonly code: string; readonly message: string; readonly where?: string };
     };
 
-const KINDS = new Set(['decision', 'event', 'access', 'erase']);
+const KINDS = new Set(['decision', 'event', 'access', 'report', 'erase']);
 
 /**
  * Seals intake requests so the database never holds their content in clear: AES-256-GCM under a

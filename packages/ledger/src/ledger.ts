@@ -21,8 +21,8 @@ import type {
   NoteSigner,
   NoteVerifier,
 } from '@docket/core';
-import { assertDecision, createUuidV7, DocketError } from '@docket/protocol';
-import type { DecisionRecord, JsonValue } from '@docket/protocol';
+import { assertDecision, assertProducerReport, createUuidV7, DocketError } from '@docket/protocol';
+import type { DecisionRecord, JsonValue, ProducerReport } from '@docket/protocol';
 import { isSharedLogStore } from '@docket/store';
 import type {
   CheckpointRow,
@@ -543,6 +543,46 @@ export class Ledger {
     return { index, fresh: true };
   }
 
+  /**
+   * Appends a producer's report of records it took from its host but never delivered
+   * (`docket.producer-report/v1`, entry type `docket.producer/v1`), so a gap in the producer's
+   * seqs is explained in the log. Idempotent by the report's id; `REPORT_INVALID` for a bad one.
+   *
+   * @example
+   * await ledger.appendProducerReport(report); // { status: 'accepted', id, index }
+   */
+  async appendProducerReport(report: unknown): Promise<AppendResult> {
+    this.#assertOpen();
+    assertProducerReport(report);
+    if (this.#shared !== undefined) return this.#submit(report.id, { kind: 'report', report });
+    return this.#admitOnce(report.id, () => this.#admitReport(report));
+  }
+
+  async #admitReport(report: ProducerReport): Promise<{ index: number; fresh: boolean }> {
+    const existing = await this.#store.getEntryById(report.id);
+    if (existing !== undefined) {
+      if (existing.type === ENTRY_TYPES.producer) return { index: existing.index, fresh: false };
+      throw new LedgerError(
+        'ID_CONFLICT',
+        `id ${report.id} is already used by another entry of this log (index ${existing.index})`,
+        { where: 'id' },
+      );
+    }
+    const { id, ts, schema: _schema, ...fields } = report;
+    const index = await this.#enqueue({
+      type: ENTRY_TYPES.producer,
+      id,
+      ts,
+      producer: undefined,
+      subject: undefined,
+      key: undefined,
+      ref: undefined,
+      search: undefined,
+      fields: fields as unknown as Record<string, JsonValue>,
+    });
+    return { index, fresh: true };
+  }
+
   /** Shared log: hands an append to the sequencer through the intake and waits for its index. */
   async #submit(id: string, body: IntakeBody): Promise<AppendResult> {
     const settled = await this.#shared!.submit(id, body);
@@ -566,6 +606,10 @@ export class Ledger {
         );
       case 'access':
         return this.#admitOnce(id, () => this.#admitAccess(id, body.ts, body.fields));
+      case 'report':
+        assertProducerReport(body.report);
+        if (body.report.id !== id) throw new LedgerError('INTAKE_INVALID', `${id}: id differs`);
+        return this.#admitOnce(id, () => this.#admitReport(body.report));
       case 'erase':
         return {
           erased: await this.#eraseSubject(

@@ -21,4 +21,11 @@ export type {
   JsonValue,
   SampleDecisionOverrides,
 } from './decision/index.js';
+export {
+  assertProducerReport,
+  checkProducerReport,
+  PRODUCER_REPORT_SCHEMA_V1,
+  ProducerReportInvalidError,
+} from './producer/index.js';
+export type { ProducerLosses, ProducerReport } from './producer/index.js';
 export { createUuidV7, isUuidV7, uuidV7Timestamp } from './uuid/index.js';

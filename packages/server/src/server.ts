@@ -29,6 +29,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   listDecisions: decisions.listDecisions,
   getDecision: decisions.getDecision,
   postEvent: decisions.postEvent,
+  postProducerReports: decisions.postProducerReports,
   getProof: decisions.getProof,
   getBundle: decisions.getBundle,
   getCheckpoint: log.getCheckpoint,

@@ -10,6 +10,8 @@ export const ENTRY_TYPES = {
   tombstone: 'docket.tombstone/v1',
   /** One read of content, export or erasure, in a tenant's access log. */
   access: 'docket.access/v1',
+  /** A producer's report of records it took but never delivered (`docket.producer-report/v1`). */
+  producer: 'docket.producer/v1',
 } as const;
 
 /** One of {@link ENTRY_TYPES}. */

@@ -72,6 +72,32 @@ export const postDecisions: Handler = async (ctx) => {
   return { status: 200, json: { results } };
 };
 
+/** POST /v1/producer-reports: each report appended (idempotent by id); waits until durable. */
+export const postProducerReports: Handler = async (ctx) => {
+  const { decisions } = await ctx.tenant();
+  const reports = (ctx.body as { reports: unknown[] }).reports;
+  const results: ItemResult[] = [];
+  // In order: a producer's reports are numbered, and a batch is small (≤ 100).
+  for (const [position, report] of reports.entries()) {
+    try {
+      const r = await decisions.appendProducerReport(report);
+      results.push({ status: r.status, position, id: r.id, index: r.index });
+    } catch (error) {
+      if (!(error instanceof DocketError) || error.code !== 'REPORT_INVALID') throw error;
+      results.push({
+        status: 'rejected',
+        position,
+        code: error.code,
+        message: error.message,
+        ...(error.where === undefined
+          ? {}
+          : { where: `$.reports[${position}]${error.where.slice(1)}` }),
+      });
+    }
+  }
+  return { status: 200, json: { results } };
+};
+
 /** GET /v1/decisions: search, newest first, cursor pagination. */
 export const listDecisions: Handler = async (ctx) => {
   const { role } = principalOf(ctx);

@@ -92,6 +92,59 @@ const schemas = {
       },
     },
   },
+  ProducerReportV1: {
+    type: 'object',
+    description:
+      'A producer’s report of records it took from its host but never delivered (docket.producer-report/v1), covering the losses since its previous report; stored as a docket.producer/v1 entry so a gap in the producer’s seqs is explained in the log.',
+    additionalProperties: false,
+    required: ['schema', 'id', 'ts', 'producer', 'reportSeq', 'losses', 'gaps', 'reasons'],
+    properties: {
+      schema: { const: 'docket.producer-report/v1' },
+      id: { type: 'string', description: 'UUIDv7, the idempotency key.' },
+      ts: { type: 'string', format: 'date-time' },
+      producer: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id'],
+        properties: {
+          id: { type: 'string', minLength: 1, maxLength: 256 },
+          sdk: { type: 'string', maxLength: 256 },
+        },
+      },
+      reportSeq: { ...size, description: '0 for the first report of the producer, then +1.' },
+      losses: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['dropped', 'rejected', 'failed', 'redactionFailed', 'invalid'],
+        properties: {
+          dropped: { ...size, description: 'Queue full: seq assigned, record dropped.' },
+          rejected: { ...size, description: 'Refused by the ledger as invalid.' },
+          failed: { ...size, description: 'Given up: final refusal, or shutdown deadline.' },
+          redactionFailed: { ...size, description: 'Redaction failed: never left the process.' },
+          invalid: { ...size, description: 'Refused by the producer’s own schema check.' },
+        },
+      },
+      gaps: {
+        type: 'array',
+        maxItems: 10000,
+        description: 'Inclusive ranges [from, to] of producer seqs that will never arrive.',
+        items: { type: 'array', prefixItems: [size, size], minItems: 2, maxItems: 2 },
+      },
+      reasons: {
+        type: 'object',
+        description: 'Records lost per error code.',
+        additionalProperties: size,
+      },
+    },
+  },
+  ProducerReportBatch: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['reports'],
+    properties: {
+      reports: { type: 'array', minItems: 1, maxItems: 100, items: ref('ProducerReportV1') },
+    },
+  },
   BatchResult: {
     type: 'object',
     required: ['results'],
@@ -415,6 +468,24 @@ export const openApiDocument = {
         ],
         responses: {
           '200': { description: 'A page.', content: json(ref('DecisionPage')) },
+          ...AUTH_PROBLEMS,
+        },
+      },
+    },
+    '/v1/producer-reports': {
+      post: {
+        operationId: 'postProducerReports',
+        summary: 'Record producers’ reports of records they lost',
+        description:
+          'An SDK sends one when it drops, gives up on or refuses records, so the gap in its producer seqs is explained in the log. Answers once durable; idempotent by report id.',
+        'x-docket-roles': WRITE_ROLES,
+        requestBody: { required: true, content: json(ref('ProducerReportBatch')) },
+        responses: {
+          '200': {
+            description: 'One result per report, in order.',
+            content: json(ref('BatchResult')),
+          },
+          '409': problemResponse('A report id is already used by another entry.'),
           ...AUTH_PROBLEMS,
         },
       },
