@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkDecision } from '@docket/protocol';
+import { checkDecision, checkProducerReport } from '@docket/protocol';
+import type { ProducerReport } from '@docket/protocol';
 import type { DecisionInput } from './context.js';
 import { consider, decide, reason, tool } from './context.js';
 import { createDocket } from './docket.js';
@@ -58,6 +59,9 @@ function make(transport: Transport, extra: DocketOptions = {}) {
 const records = (batches: Batch[]) =>
   batches.flatMap((b) => b.records.map((r) => JSON.parse(r) as Record<string, unknown>));
 
+const reports = (batches: Batch[]) =>
+  batches.flatMap((b) => (b.reports ?? []).map((r) => JSON.parse(r) as ProducerReport));
+
 test('capture returns the id at once; later mutation does not change the record', async () => {
   const { transport, batches } = fakeTransport([]);
   const { docket, errors } = make(transport);
@@ -90,6 +94,19 @@ test('invalid decision: reported, counted, no seq consumed, capture does not thr
     records(batches).map((r) => (r['producer'] as { seq: number }).seq),
     [0],
   );
+  // The losses reach the ledger as a producer report (no seqs: none were consumed).
+  const [report, ...more] = reports(batches);
+  assert.deepEqual(more, []);
+  assert.deepEqual(checkProducerReport(report), []);
+  assert.deepEqual(report?.losses, {
+    dropped: 0,
+    rejected: 0,
+    failed: 0,
+    redactionFailed: 0,
+    invalid: 2,
+  });
+  assert.deepEqual(report.gaps, []);
+  assert.deepEqual(report.reasons, { DECISION_INVALID: 1, CAPTURE_FAILED: 1 });
 });
 
 test('a full queue drops, counts and reports once; seq gap is explained by the counter', async () => {
@@ -104,6 +121,13 @@ test('a full queue drops, counts and reports once; seq gap is explained by the c
   await docket.shutdown();
   assert.equal(records(batches).length, 2);
   assert.equal(docket.stats().accepted, 2);
+  // The gap (seqs 2–4) is explained in the ledger by the producer's report.
+  const [report] = reports(batches);
+  assert.equal(report?.producer.id, 'test-producer');
+  assert.equal(report.reportSeq, 0);
+  assert.equal(report.losses.dropped, 3);
+  assert.deepEqual(report.gaps, [[2, 4]]);
+  assert.deepEqual(report.reasons, { QUEUE_FULL: 3 });
 });
 
 test('retryable failures are retried; a final refusal is counted as failed', async () => {
@@ -125,9 +149,14 @@ test('retryable failures are retried; a final refusal is counted as failed', asy
   assert.equal(await docket.flush(), true);
   docket.capture(decision());
   await docket.shutdown();
-  assert.equal(batches.length, 4);
+  // Three attempts of the first batch, the refused second one, then the report of its loss.
+  assert.equal(batches.length, 5);
   const s = docket.stats();
   assert.deepEqual([s.accepted, s.retries, s.failed], [1, 2, 1]);
+  assert.deepEqual(batches[4]?.ids, []);
+  const [report] = reports(batches);
+  assert.deepEqual([report?.losses.failed, report?.gaps], [1, [[1, 1]]]);
+  assert.deepEqual(report?.reasons, { SEND_FAILED: 1 });
 });
 
 test('a throwing transport or onError never reaches the host', async () => {

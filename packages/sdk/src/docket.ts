@@ -3,7 +3,13 @@
  * returns at once; a single background pump batches, sends, retries and spools. Nothing after
  * construction throws into the host: failures go to `onError` and the counters of `stats()`.
  */
-import { checkDecision, createUuidV7, DECISION_SCHEMA_V1 } from '@docket/protocol';
+import {
+  checkDecision,
+  createUuidV7,
+  DECISION_SCHEMA_V1,
+  PRODUCER_REPORT_SCHEMA_V1,
+} from '@docket/protocol';
+import type { ProducerLosses, ProducerReport } from '@docket/protocol';
 import { runDecision } from './context.js';
 import type { DecisionInput, DecisionSink, RecordMeta } from './context.js';
 import { SdkError, toSdkError } from './errors.js';
@@ -15,6 +21,7 @@ import { BoundedQueue } from './queue.js';
 import type { QueuedRecord } from './queue.js';
 import { Spool } from './spool.js';
 import { createHttpTransport } from './transport/http-transport.js';
+import { createLocalTransport } from './transport/local-transport.js';
 import type {
   Batch,
   InclusionProof,
@@ -57,6 +64,8 @@ export interface DocketStats {
   readonly spoolPending: number;
   /** Calls of `onError`. */
   readonly errors: number;
+  /** Producer reports (losses, `docket.producer-report/v1`) the ledger has recorded. */
+  readonly reports: number;
 }
 
 /**
@@ -111,7 +120,14 @@ export class Docket implements DecisionSink {
     retries: 0,
     spooled: 0,
     errors: 0,
+    reports: 0,
   };
+  // Losses since the last producer report; the next batch carries them to the ledger.
+  #losses: { -readonly [K in keyof ProducerLosses]: number } = emptyLosses();
+  #lostSeqs: number[] = [];
+  #lossReasons: Record<string, number> = {};
+  #lossPending = false;
+  #reportSeq = 0;
   #dropping = false;
   readonly #warned = new Set<string>();
 
@@ -149,14 +165,16 @@ export class Docket implements DecisionSink {
     this.#queue = new BoundedQueue(o.maxQueue);
     this.#transport =
       o.transport ??
-      createHttpTransport({
-        url: o.url!,
-        apiKey: o.apiKey!,
-        readKey: o.readKey,
-        gzip: o.gzip,
-        requestTimeoutMs: o.requestTimeoutMs,
-        userAgent: this.#sdk,
-      });
+      (o.url === undefined
+        ? createLocalTransport({ dataDir: o.dataDir!, ledgerUrl: o.ledgerUrl! })
+        : createHttpTransport({
+            url: o.url,
+            apiKey: o.apiKey!,
+            readKey: o.readKey,
+            gzip: o.gzip,
+            requestTimeoutMs: o.requestTimeoutMs,
+            userAgent: this.#sdk,
+          }));
     this.#otel = o.otel ? loadOtelApi() : null;
     if (o.spoolDir !== undefined) {
       const dir = o.spoolDir;
@@ -228,7 +246,7 @@ export class Docket implements DecisionSink {
           redacted = redact(record as unknown as Parameters<typeof redact>[0]);
         } catch (error) {
           // Fail closed: a record that could not be redacted never leaves the process.
-          this.#counts.redactionFailed++;
+          this.#lose('redactionFailed', 'REDACTION_FAILED');
           this.report(toSdkError('REDACTION_FAILED', error, `decision ${id} dropped`));
           return id;
         }
@@ -238,7 +256,7 @@ export class Docket implements DecisionSink {
       if (this.#options.validate) {
         const checked = checkDecision(JSON.parse(json));
         if (!checked.ok) {
-          this.#counts.invalid++;
+          this.#lose('invalid', 'DECISION_INVALID');
           const first = checked.issues[0];
           this.report(
             new SdkError(
@@ -254,7 +272,7 @@ export class Docket implements DecisionSink {
       const producer = { id: this.producerId, seq, sdk: this.#sdk };
       const full = `${json.slice(0, -1)},"producer":${JSON.stringify(producer)}}`;
       if (!this.#queue.push({ id, seq, json: full })) {
-        this.#counts.dropped++;
+        this.#lose('dropped', 'QUEUE_FULL', [seq]);
         if (!this.#dropping) {
           this.#dropping = true;
           this.report(
@@ -276,7 +294,7 @@ export class Docket implements DecisionSink {
         this.#schedule(this.#options.flushIntervalMs);
       }
     } catch (error) {
-      this.#counts.invalid++;
+      this.#lose('invalid', 'CAPTURE_FAILED');
       this.report(toSdkError('CAPTURE_FAILED', error, 'capture() could not snapshot the decision'));
     }
     return id;
@@ -358,6 +376,9 @@ export class Docket implements DecisionSink {
     }
     const spool = await this.#spool;
     await spool?.close();
+    await this.#transport.close?.().catch((error: unknown) => {
+      this.report(toSdkError('CLOSE_FAILED', error, 'closing the transport'));
+    });
     for (const [id] of this.#waiters) {
       this.#settle(id, {
         ok: false,
@@ -495,7 +516,7 @@ export class Docket implements DecisionSink {
   }
 
   #isIdle(): boolean {
-    return this.#queue.size === 0 && this.#held === undefined;
+    return this.#queue.size === 0 && this.#held === undefined && !this.#lossPending;
   }
 
   #whenIdle(): Promise<void> {
@@ -510,10 +531,14 @@ export class Docket implements DecisionSink {
     for (const resolve of waiters) resolve();
   }
 
-  /** Takes the next batch from memory: up to maxBatch records and maxBatchBytes. */
+  /**
+   * Takes the next batch from memory: up to maxBatch records and maxBatchBytes, and the losses
+   * since the last producer report, as a report, when there are any.
+   */
   #takeBatch(): Batch | undefined {
     if (this.#held !== undefined) return this.#held;
     const ids: string[] = [];
+    const seqs: number[] = [];
     const records: string[] = [];
     let bytes = 0;
     for (let next = this.#queue.peek(); next !== undefined; next = this.#queue.peek()) {
@@ -521,12 +546,47 @@ export class Docket implements DecisionSink {
       if (ids.length > 0 && bytes + next.json.length > this.#options.maxBatchBytes) break;
       this.#queue.shift();
       ids.push(next.id);
+      seqs.push(next.seq);
       records.push(next.json);
       bytes += next.json.length + 1;
     }
-    if (ids.length === 0) return undefined;
-    this.#held = { ids, records };
+    const report = this.#takeReport();
+    if (ids.length === 0 && report === undefined) return undefined;
+    this.#held = { ids, seqs, records, ...(report === undefined ? {} : { reports: [report] }) };
     return this.#held;
+  }
+
+  /** Counts a loss; it reaches the ledger in the next producer report. */
+  #lose(kind: keyof ProducerLosses, code: string, seqs: readonly number[] = []): void {
+    const n = seqs.length === 0 ? 1 : seqs.length;
+    this.#counts[kind] += n;
+    this.#losses[kind] += n;
+    this.#lossReasons[code] = (this.#lossReasons[code] ?? 0) + n;
+    for (const seq of seqs) if (seq >= 0) this.#lostSeqs.push(seq);
+    if (!this.#lossPending) {
+      this.#lossPending = true;
+      this.#schedule(this.#options.flushIntervalMs);
+    }
+  }
+
+  /** The pending losses as a `docket.producer-report/v1` (JSON), or undefined when none. */
+  #takeReport(): string | undefined {
+    if (!this.#lossPending) return undefined;
+    const report: ProducerReport = {
+      schema: PRODUCER_REPORT_SCHEMA_V1,
+      id: createUuidV7(),
+      ts: new Date().toISOString(),
+      producer: { id: this.producerId, sdk: this.#sdk },
+      reportSeq: this.#reportSeq++,
+      losses: this.#losses,
+      gaps: toRanges(this.#lostSeqs),
+      reasons: this.#lossReasons,
+    };
+    this.#losses = emptyLosses();
+    this.#lostSeqs = [];
+    this.#lossReasons = {};
+    this.#lossPending = false;
+    return JSON.stringify(report);
   }
 
   /** Waits `ms` or until woken (by shutdown, flush, or a full batch while degraded). */
@@ -566,7 +626,21 @@ export class Docket implements DecisionSink {
         retryable: true,
         error: toSdkError('SEND_FAILED', error),
       }));
-    if (result.ok) this.#applyResults(batch, result.results);
+    if (result.ok) {
+      this.#applyResults(batch, result.results);
+      for (const item of result.reportResults ?? []) {
+        if (item.status === 'rejected') {
+          this.report(
+            new SdkError(
+              'REPORT_REJECTED',
+              `producer report rejected by the ledger: ${item.code ?? ''} ${item.message ?? ''}`,
+            ),
+          );
+        } else {
+          this.#counts.reports++;
+        }
+      }
+    }
     return result;
   }
 
@@ -580,7 +654,7 @@ export class Docket implements DecisionSink {
         if (this.#known.size > MAX_KNOWN) this.#known.delete(this.#known.keys().next().value!);
         this.#settle(id, { ok: true, index: item.index });
       } else {
-        this.#counts.rejected++;
+        this.#lose('rejected', item?.code ?? 'REJECTED', [batch.seqs[position] ?? -1]);
         const error = new SdkError(
           item?.code ?? 'REJECTED',
           `decision ${id} rejected by the ledger: ${item?.message ?? 'no result'}`,
@@ -592,7 +666,7 @@ export class Docket implements DecisionSink {
   }
 
   #giveUp(batch: Batch, error: SdkError): void {
-    this.#counts.failed += batch.ids.length;
+    if (batch.ids.length > 0) this.#lose('failed', error.code, batch.seqs);
     this.report(
       new SdkError(error.code, `${batch.ids.length} decisions lost: ${error.message}`, {
         cause: error,
@@ -709,6 +783,20 @@ export class Docket implements DecisionSink {
   #report1(error: SdkError, what: string): void {
     this.report(new SdkError(error.code, `${error.message} (${what})`, { cause: error }));
   }
+}
+
+const emptyLosses = () => ({ dropped: 0, rejected: 0, failed: 0, redactionFailed: 0, invalid: 0 });
+
+/** Sorted, merged inclusive ranges of `seqs`, e.g. [3, 4, 5, 9] → [[3, 5], [9, 9]]. */
+function toRanges(seqs: readonly number[]): [number, number][] {
+  const sorted = [...new Set(seqs)].sort((a, b) => a - b);
+  const ranges: [number, number][] = [];
+  for (const seq of sorted) {
+    const last = ranges.at(-1);
+    if (last !== undefined && last[1] + 1 === seq) last[1] = seq;
+    else ranges.push([seq, seq]);
+  }
+  return ranges;
 }
 
 /**

@@ -55,9 +55,17 @@ test('bad options throw OPTION_INVALID naming the option', () => {
   assertInvalid({ url: 'http://x', apiKey: KEY, env: { DOCKET_IMMEDIATE: 'maybe' } }, 'immediate');
   assertInvalid({ url: 'http://x', apiKey: KEY, producerId: 'a/b' }, 'producerId');
   assertInvalid({ url: 'http://x', apiKey: KEY, retryBaseMs: 100, retryMaxMs: 10 }, 'retryMaxMs');
-  assertInvalid({ dataDir: '/tmp/x' }, 'dataDir');
   // @ts-expect-error: a wrong type from untyped callers
   assertInvalid({ url: 'http://x', apiKey: KEY, onError: 'log' }, 'onError');
+});
+
+test('dataDir without url selects local mode (the embedded ledger is found); with url it is ignored', () => {
+  const local = resolveOptions({ dataDir: '/tmp/x', env: {} });
+  assert.equal(local.dataDir, '/tmp/x');
+  assert.match(local.ledgerUrl ?? '', /^file:.*ledger/);
+  const remote = resolveOptions({ url: 'http://x', apiKey: KEY, env: { DOCKET_DATA_DIR: '/d' } });
+  assert.equal(remote.dataDir, undefined);
+  assert.equal(resolveOptions({ env: { DOCKET_DATA_DIR: '/d' } }).dataDir, '/d');
 });
 
 test('the error message names the option and its env twin', () => {

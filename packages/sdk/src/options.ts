@@ -22,8 +22,9 @@ export interface DocketOptions {
   /** Key used by `receipt()` to read proofs (`DOCKET_READ_KEY`); default `apiKey`. */
   readonly readKey?: string;
   /**
-   * Local mode (`DOCKET_DATA_DIR`): an embedded ledger. Not available in this release: without
-   * `url` it throws `OPTION_INVALID`; with `url` it is ignored.
+   * Local mode (`DOCKET_DATA_DIR`), when there is no `url`: an embedded ledger in this data
+   * directory, run in a worker thread (hashing, signing and storage off the caller's path).
+   * Needs `@docket/ledger` installed beside the SDK. With `url` it is ignored.
    */
   readonly dataDir?: string;
   /** Directory of the on-disk spool (`DOCKET_SPOOL_DIR`); without it nothing goes to disk. */
@@ -77,6 +78,10 @@ export interface ResolvedOptions {
   readonly url: string | undefined;
   readonly apiKey: string | undefined;
   readonly readKey: string | undefined;
+  /** Local mode's data directory (only without `url`). */
+  readonly dataDir: string | undefined;
+  /** Local mode: where `@docket/ledger` was found. */
+  readonly ledgerUrl: string | undefined;
   readonly spoolDir: string | undefined;
   readonly producerId: string;
   readonly maxQueue: number;
@@ -178,26 +183,20 @@ export function resolveOptions(options: DocketOptions = {}): ResolvedOptions {
       where: 'transport',
     });
   }
-  // Local mode (dataDir without url) is the next step; with a url, dataDir (often the server's
-  // own DOCKET_DATA_DIR in the same environment) does not apply.
-  if (
-    url === undefined &&
-    transport === undefined &&
-    str(options, env, 'dataDir', 'DOCKET_DATA_DIR') !== undefined
-  ) {
-    throw invalid(
-      'dataDir',
-      'DOCKET_DATA_DIR',
-      'selects local mode, which this release does not have yet; set url',
-    );
-  }
-  if (url === undefined && transport === undefined) {
+  // Local mode is dataDir without url; with a url, dataDir (often the server's own
+  // DOCKET_DATA_DIR in the same environment) does not apply.
+  const dataDir =
+    url === undefined && transport === undefined
+      ? str(options, env, 'dataDir', 'DOCKET_DATA_DIR')
+      : undefined;
+  if (url === undefined && transport === undefined && dataDir === undefined) {
     throw invalid(
       'url',
       'DOCKET_URL',
-      'is required (the Docket server, e.g. http://127.0.0.1:7420)',
+      'is required (the Docket server, e.g. http://127.0.0.1:7420), or dataDir (DOCKET_DATA_DIR) for an embedded ledger',
     );
   }
+  const ledgerUrl = dataDir === undefined ? undefined : findLedger();
   if (url !== undefined) {
     let parsed: URL;
     try {
@@ -238,6 +237,8 @@ export function resolveOptions(options: DocketOptions = {}): ResolvedOptions {
     url,
     apiKey,
     readKey,
+    dataDir,
+    ledgerUrl,
     spoolDir: str(options, env, 'spoolDir', 'DOCKET_SPOOL_DIR'),
     producerId,
     maxQueue: int(options, env, 'maxQueue', 'DOCKET_MAX_QUEUE', 10_000, 1, 10_000_000),
@@ -290,6 +291,19 @@ export function resolveOptions(options: DocketOptions = {}): ResolvedOptions {
     redact: resolveRedactor(options.redact),
     transport,
   };
+}
+
+/** Where `@docket/ledger` resolves from here (local mode needs it); OPTION_INVALID when absent. */
+function findLedger(): string {
+  try {
+    return import.meta.resolve('@docket/ledger');
+  } catch {
+    throw invalid(
+      'dataDir',
+      'DOCKET_DATA_DIR',
+      'selects local mode, which needs the embedded ledger: npm install @docket/ledger (or set url)',
+    );
+  }
 }
 
 /** A redactor from `redact` (options are checked now: OPTION_INVALID names the bad rule). */

@@ -6,7 +6,11 @@ import { test } from 'node:test';
 import type { SdkError } from './errors.js';
 import { Spool } from './spool.js';
 
-const batch = (...ids: string[]) => ({ ids, records: ids.map((id) => JSON.stringify({ id })) });
+const batch = (...ids: string[]) => ({
+  ids,
+  seqs: ids.map((_, i) => i),
+  records: ids.map((id, i) => JSON.stringify({ id, producer: { id: 'p', seq: i } })),
+});
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'docket-spool-'));
@@ -32,6 +36,25 @@ test('append, head, ack in order; the file is removed when empty at close', () =
     assert.equal(await spool.head(), undefined);
     await spool.close();
     assert.deepEqual(readdirSync(dir), []);
+  }));
+
+test('a batch keeps its seqs and producer reports through the spool', () =>
+  withDir(async (dir) => {
+    const spool = await Spool.open(dir, 'p1', () => undefined);
+    const report = JSON.stringify({ schema: 'docket.producer-report/v1', reportSeq: 0 });
+    await spool.append({ ...batch('a', 'b'), reports: [report] });
+    await spool.append({ ids: [], seqs: [], records: [], reports: [report] });
+    const first = await spool.head();
+    assert.ok(first !== undefined);
+    assert.deepEqual(first.batch.seqs, [0, 1]);
+    assert.deepEqual(first.batch.reports, [report]);
+    await spool.ack(first);
+    const second = await spool.head();
+    assert.ok(second !== undefined);
+    assert.deepEqual(second.batch.ids, []);
+    assert.deepEqual(second.batch.reports, [report]);
+    await spool.ack(second);
+    await spool.close();
   }));
 
 test('a closed spool with pending batches is adopted by the next producer, acks honored', () =>

@@ -2,7 +2,8 @@
  * The on-disk spool: batches the server could not take, appended to one file per producer and
  * fsynced before the append resolves, delivered in order once the server is back.
  *
- * File format, one JSON object per line: `{"b":n,"d":[record,…]}` appends batch `n`;
+ * File format, one JSON object per line: `{"b":n,"d":[record,…]}` appends batch `n` (with
+ * `"r":[report,…]` when it carries producer reports);
  * `{"a":n}` says batch `n` was delivered (not fsynced: losing an ack only re-sends a batch, which
  * the server answers as duplicates). A last line without its newline is a torn write and is
  * ignored; a corrupt line in the middle is skipped and reported. When every batch of the file is
@@ -98,8 +99,13 @@ export function parseSpool(
         b?: unknown;
         a?: unknown;
         d?: unknown;
+        r?: unknown;
       };
-      if (typeof parsed.b === 'number' && Array.isArray(parsed.d)) {
+      if (
+        typeof parsed.b === 'number' &&
+        Array.isArray(parsed.d) &&
+        (parsed.r === undefined || Array.isArray(parsed.r))
+      ) {
         batches.set(parsed.b, { no: parsed.b, offset, length: end - offset });
         nextNo = Math.max(nextNo, parsed.b + 1);
       } else if (typeof parsed.a === 'number') {
@@ -214,7 +220,8 @@ export class Spool {
       const own = this.#own;
       own.handle ??= await open(own.path, 'a+');
       const no = own.nextNo++;
-      const line = `{"b":${no},"d":[${batch.records.join(',')}]}`;
+      const reports = batch.reports?.length ? `,"r":[${batch.reports.join(',')}]` : '';
+      const line = `{"b":${no},"d":[${batch.records.join(',')}]${reports}}`;
       const bytes = Buffer.from(`${line}\n`);
       await own.handle.write(bytes);
       await own.handle.datasync();
@@ -232,13 +239,18 @@ export class Spool {
         segment.handle ??= await open(segment.path, segment.own ? 'a+' : 'r');
         const buffer = Buffer.alloc(entry.length);
         await segment.handle.read(buffer, 0, entry.length, entry.offset);
-        const parsed = JSON.parse(buffer.toString('utf8')) as { d: { id?: unknown }[] };
+        const parsed = JSON.parse(buffer.toString('utf8')) as {
+          d: { id?: unknown; producer?: { seq?: unknown } }[];
+          r?: unknown[];
+        };
         return {
           segment: segment.path,
           no: entry.no,
           batch: {
             ids: parsed.d.map((r) => (typeof r.id === 'string' ? r.id : '')),
+            seqs: parsed.d.map((r) => (typeof r.producer?.seq === 'number' ? r.producer.seq : -1)),
             records: parsed.d.map((r) => JSON.stringify(r)),
+            ...(parsed.r === undefined ? {} : { reports: parsed.r.map((r) => JSON.stringify(r)) }),
           },
         };
       }

@@ -1,6 +1,6 @@
 /**
- * Transport over the Docket HTTP API: `POST /v1/decisions` (gzip when worth it) and
- * `GET /v1/decisions/{id}/proof`. Uses Node's global `fetch`; no dependency.
+ * Transport over the Docket HTTP API: `POST /v1/decisions` and `POST /v1/producer-reports` (gzip
+ * when worth it) and `GET /v1/decisions/{id}/proof`. Uses Node's global `fetch`; no dependency.
  */
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
@@ -83,60 +83,88 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
   const signalOf = (signal: AbortSignal): AbortSignal =>
     AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
 
+  /** POSTs `text` to `path`; ok with `expected` item results, else a (maybe retryable) failure. */
+  async function post(
+    path: string,
+    text: string,
+    expected: number,
+    signal: AbortSignal,
+  ): Promise<{ ok: true; results: ItemResult[] } | Extract<SendResult, { ok: false }>> {
+    try {
+      const headers: Record<string, string> = {
+        ...agent,
+        authorization: `Bearer ${options.apiKey}`,
+        'content-type': 'application/json',
+      };
+      let body: string | Uint8Array = text;
+      if (useGzip && text.length >= GZIP_MIN_BYTES) {
+        body = await gzip(text);
+        headers['content-encoding'] = 'gzip';
+      }
+      const res = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers,
+        body,
+        signal: signalOf(signal),
+      });
+      if (res.status === 200) {
+        const parsed = (await res.json()) as { results?: unknown };
+        if (!Array.isArray(parsed.results) || parsed.results.length !== expected) {
+          return {
+            ok: false,
+            retryable: true,
+            error: new SdkError('SEND_BAD_ANSWER', `POST ${path}: no result per item`),
+          };
+        }
+        return { ok: true, results: parsed.results as ItemResult[] };
+      }
+      const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+      const problem = await problemText(res);
+      return {
+        ok: false,
+        retryable: isRetryableStatus(res.status),
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        error: new SdkError(
+          'SEND_FAILED',
+          `POST ${path} answered ${res.status} ${problem.code}: ${problem.detail}`,
+        ),
+      };
+    } catch (error) {
+      return {
+        ok: false,
+        retryable: true,
+        error: new SdkError(
+          'SEND_UNREACHABLE',
+          `POST ${path}: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        ),
+      };
+    }
+  }
+
   return {
     async send(batch: Batch, signal: AbortSignal): Promise<SendResult> {
-      try {
-        const text = `{"decisions":[${batch.records.join(',')}]}`;
-        const headers: Record<string, string> = {
-          ...agent,
-          authorization: `Bearer ${options.apiKey}`,
-          'content-type': 'application/json',
-        };
-        let body: string | Uint8Array = text;
-        if (useGzip && text.length >= GZIP_MIN_BYTES) {
-          body = await gzip(text);
-          headers['content-encoding'] = 'gzip';
-        }
-        const res = await fetch(`${base}/v1/decisions`, {
-          method: 'POST',
-          headers,
-          body,
-          signal: signalOf(signal),
-        });
-        if (res.status === 200) {
-          const parsed = (await res.json()) as { results?: unknown };
-          if (!Array.isArray(parsed.results) || parsed.results.length !== batch.ids.length) {
-            return {
-              ok: false,
-              retryable: true,
-              error: new SdkError('SEND_BAD_ANSWER', 'server answer has no result per record'),
-            };
-          }
-          return { ok: true, results: parsed.results as ItemResult[] };
-        }
-        const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
-        const problem = await problemText(res);
-        const error = new SdkError(
-          'SEND_FAILED',
-          `POST /v1/decisions answered ${res.status} ${problem.code}: ${problem.detail}`,
+      // Decisions first, then the batch's producer reports; a retry re-sends both (idempotent).
+      let results: ItemResult[] = [];
+      if (batch.records.length > 0) {
+        const sent = await post(
+          '/v1/decisions',
+          `{"decisions":[${batch.records.join(',')}]}`,
+          batch.ids.length,
+          signal,
         );
-        return {
-          ok: false,
-          retryable: isRetryableStatus(res.status),
-          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-          error,
-        };
-      } catch (error) {
-        return {
-          ok: false,
-          retryable: true,
-          error: new SdkError(
-            'SEND_UNREACHABLE',
-            `POST /v1/decisions: ${error instanceof Error ? error.message : String(error)}`,
-            { cause: error },
-          ),
-        };
+        if (!sent.ok) return sent;
+        results = sent.results;
       }
+      if (batch.reports === undefined || batch.reports.length === 0) return { ok: true, results };
+      const sent = await post(
+        '/v1/producer-reports',
+        `{"reports":[${batch.reports.join(',')}]}`,
+        batch.reports.length,
+        signal,
+      );
+      if (!sent.ok) return sent;
+      return { ok: true, results, reportResults: sent.results };
     },
 
     async proof(id: string, signal: AbortSignal): Promise<ProofResult> {

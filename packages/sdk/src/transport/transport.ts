@@ -2,14 +2,18 @@
 import type { SdkError } from '../errors.js';
 
 /**
- * One batch, already serialized: `records` is the JSON text of each record, in producer order.
+ * One batch, already serialized: `records` is the JSON text of each record, in producer order,
+ * `seqs` their producer seqs; `reports` the JSON text of producer reports
+ * (`docket.producer-report/v1`: losses since the previous report) to deliver with it.
  *
  * @example
- * const batch: Batch = { ids: [id], records: [JSON.stringify(record)] };
+ * const batch: Batch = { ids: [id], seqs: [0], records: [JSON.stringify(record)] };
  */
 export interface Batch {
   readonly ids: readonly string[];
+  readonly seqs: readonly number[];
   readonly records: readonly string[];
+  readonly reports?: readonly string[];
 }
 
 /**
@@ -35,7 +39,12 @@ export interface ItemResult {
  * const sent: SendResult = { ok: false, retryable: true, retryAfterMs: 1000, error };
  */
 export type SendResult =
-  | { readonly ok: true; readonly results: readonly ItemResult[] }
+  | {
+      readonly ok: true;
+      readonly results: readonly ItemResult[];
+      /** One per report of the batch, when it had any. */
+      readonly reportResults?: readonly ItemResult[];
+    }
   | {
       readonly ok: false;
       readonly retryable: boolean;
@@ -81,4 +90,6 @@ export interface Transport {
   send(batch: Batch, signal: AbortSignal): Promise<SendResult>;
   /** The inclusion proof of a record by id. */
   proof(id: string, signal: AbortSignal): Promise<ProofResult>;
+  /** Releases what the transport holds (an embedded ledger's worker); after the last send. */
+  close?(): Promise<void>;
 }
