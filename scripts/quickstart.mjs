@@ -1,62 +1,61 @@
 #!/usr/bin/env node
-// The README's first command ends here: record realistic decisions into the embedded ledger
-// (./.docket, SQLite), audit it, export one evidence bundle and check it offline.
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { sampleDecision, createUuidV7 } from '@docket/protocol';
+// `npm start`, the README's first command after `npm install`: builds what is missing, then runs
+// `docket serve --demo` on ./.docket (embedded SQLite): the server fills itself with realistic
+// demo decisions (nothing is duplicated on later starts), prints its address and a key to sign
+// in with, and keeps running until Ctrl-C. DOCKET_DATA_DIR and DOCKET_PORT change where.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 
-const dataDir = process.env.DOCKET_DATA_DIR ?? '.docket';
-const count = Number(process.env.DOCKET_QUICKSTART_COUNT ?? 1000);
-const work = mkdtempSync(join(tmpdir(), 'docket-quickstart-'));
-const docket = (...args) => {
-  console.log(`\n$ docket ${args.join(' ')}`);
-  const r = spawnSync(process.execPath, ['packages/cli/bin/docket.js', ...args], {
+const dataDir = process.env.DOCKET_DATA_DIR || '.docket';
+const bin = 'packages/cli/bin/docket.js';
+
+// `npm install` builds everything (its prepare script); build again only when something is
+// missing, e.g. after a clean or a pull that added a package.
+const built = [
+  'packages/cli/dist/main.js',
+  'packages/server/dist/index.js',
+  'packages/sdk/dist/index.js',
+];
+if (!built.every((file) => existsSync(file))) {
+  console.error('docket: building (tsc -b), once…');
+  const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-b'], {
     stdio: 'inherit',
   });
-  if (r.status !== 0) {
-    console.error(`docket ${args[0]} exited with ${r.status}`);
-    process.exit(r.status ?? 1);
+  if (tsc.status !== 0) {
+    console.error('docket: the build failed (see above); fix it, or run `npm install` again');
+    process.exit(tsc.status ?? 1);
   }
-};
-
-const file = join(work, 'decisions.jsonl');
-const lines = [];
-let first;
-for (let i = 0; i < count; i++) {
-  const record = sampleDecision({
-    id: createUuidV7(),
-    ts: new Date().toISOString(),
-    subject: { id: `applicant-${10000 + (i % 250)}`, type: 'loan_applicant' },
-    producer: { id: 'quickstart', seq: i, sdk: 'docket-quickstart/0.1.0' },
-  });
-  first ??= record;
-  lines.push(JSON.stringify(record));
 }
-writeFileSync(file, `${lines.join('\n')}\n`);
-console.log(`wrote ${count} sample loan-approval decisions to ${file}`);
 
-docket('ingest', '--data', dataDir, file);
-docket('verify', '--data', dataDir);
-const bundle = join(work, 'bundle.json');
-docket(
-  'export',
-  '--data',
-  dataDir,
-  '--decision',
-  first.id,
-  '--disclose',
-  'outcome,reasoning,model',
-  '--out',
-  bundle,
-);
-const vkey = spawnSync(
-  process.execPath,
-  ['packages/cli/bin/docket.js', 'log', '--data', dataDir, '--json'],
-  { encoding: 'utf8' },
-);
-docket('verify', bundle, '--key', JSON.parse(vkey.stdout).vkey);
-docket('log', '--data', dataDir);
-rmSync(work, { recursive: true, force: true });
-console.log(`\nDone. The ledger is in ${dataDir}; try: npx docket --help`);
+const child = spawn(process.execPath, [bin, 'serve', '--demo', '--data', dataDir], {
+  stdio: ['inherit', 'inherit', 'pipe'],
+});
+
+// The server logs every request as a JSON line on stderr; here the terminal is for people, so
+// only its warnings and errors pass (run `npx docket serve` for the full log).
+const lines = createInterface({ input: child.stderr });
+lines.on('line', (line) => {
+  if (line.startsWith('{')) {
+    try {
+      const entry = JSON.parse(line);
+      if (entry.level === 'info') return;
+    } catch {
+      // not a log line: show it as it is
+    }
+  }
+  process.stderr.write(`${line}\n`);
+  if (/LISTEN_FAILED/.test(line)) {
+    process.stderr.write(
+      'docket: is another Docket (or another program) using the port? Stop it, or start on another port: DOCKET_PORT=7421 npm start\n',
+    );
+  }
+});
+
+// Ctrl-C reaches the server directly (same terminal); it stops cleanly and exits 0. A SIGTERM
+// sent to this script is passed on.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => child.kill('SIGTERM'));
+child.on('exit', (code, signal) => {
+  process.exitCode = code ?? (signal === null ? 1 : 128);
+});

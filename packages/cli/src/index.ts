@@ -2,3 +2,5 @@
 export { main } from './main.js';
 export { EXIT, exitCodeFor } from './exit-codes.js';
 export type { Io } from './output.js';
+export { DEMO_DEFAULT_COUNT, DEMO_SEED, demoCase, runDemo } from './demo/index.js';
+export type { DemoCase, DemoEvent, DemoOptions, DemoResult } from './demo/index.js';

@@ -1,3 +1,4 @@
+import { demo } from './commands/demo.js';
 import { exportCommand } from './commands/export.js';
 import { erase } from './commands/erase.js';
 import { ingest } from './commands/ingest.js';
@@ -10,7 +11,7 @@ import { EXIT, exitCodeFor } from './exit-codes.js';
 import { formatError, processIo } from './output.js';
 import type { Io } from './output.js';
 
-const COMMANDS: readonly Command[] = [serve, ingest, verify, exportCommand, erase, log, keys];
+const COMMANDS: readonly Command[] = [serve, demo, ingest, verify, exportCommand, erase, log, keys];
 
 const USAGE = `docket — a tamper-evident decision audit trail for AI agents
 

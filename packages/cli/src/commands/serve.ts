@@ -1,15 +1,16 @@
 import { DocketError } from '@docket/protocol';
 import { startServer } from '@docket/server';
 import { optional, parse } from '../args.js';
-import { DATA_HELP, DATA_OPTIONS, dataDirOf, JSON_HELP, storeOf } from '../command.js';
+import { DATA_HELP, DATA_OPTIONS, dataDirOf, JSON_HELP, pgUrlOf, storeOf } from '../command.js';
 import type { Command } from '../command.js';
+import { createDemoLog, serveDemo } from '../demo/serve-demo.js';
 import { EXIT } from '../exit-codes.js';
 
 /** `docket serve`: the HTTP API over the data directory (or PostgreSQL). */
 export const serve: Command = {
   name: 'serve',
   summary: 'run the HTTP API (OpenAPI 3.1 at /openapi.json)',
-  help: `Usage: docket serve [--data DIR] [--pg URL] [--host H] [--port N]
+  help: `Usage: docket serve [--data DIR] [--pg URL] [--host H] [--port N] [--demo]
 
 Serves the Docket HTTP API: POST/GET /v1/decisions, proofs, bundles, checkpoints, the access
 log, erasure, /healthz, /readyz, /metrics; the API's OpenAPI 3.1 document is at /openapi.json.
@@ -27,6 +28,10 @@ Options:
 ${DATA_HELP}
   --host H      address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
   --port N      port (default 7420; 0 picks a free one)
+  --demo        once listening, record the demo's decisions into the default tenant (as
+                'docket demo' does; nothing is duplicated on later starts) and print a key
+                to sign in with: an auditor key, kept in DIR/demo-keys.json (with --json the
+                line also has ui, auditorKey and demo, once the demo is recorded)
 ${JSON_HELP} (one line with url and bootstrap key once listening)
 
 Environment: DOCKET_MAX_BODY_BYTES (default 8388608), DOCKET_MAX_INFLIGHT (1024),
@@ -36,6 +41,7 @@ DOCKET_FLUSH_INTERVAL_MS (200), DOCKET_FLUSH_MAX_ENTRIES (8192).`,
       ...DATA_OPTIONS,
       host: { type: 'string' },
       port: { type: 'string' },
+      demo: { type: 'boolean' },
     });
     const portText = optional(values, 'port') ?? process.env['DOCKET_PORT'] ?? '7420';
     const port = Number(portText);
@@ -44,13 +50,36 @@ DOCKET_FLUSH_INTERVAL_MS (200), DOCKET_FLUSH_MAX_ENTRIES (8192).`,
         where: '--port',
       });
     }
+    const demoLog = values['demo'] === true ? createDemoLog() : undefined;
     const server = await startServer({
       dataDir: dataDirOf(values),
       ...storeOf(values),
       host: optional(values, 'host') ?? process.env['DOCKET_HOST'] ?? '127.0.0.1',
       port,
+      ...(demoLog === undefined ? {} : { log: demoLog.log }),
     });
-    if (values['json'] === true) {
+    if (demoLog !== undefined) {
+      const json = values['json'] === true;
+      if (!json) io.err(`docket: listening on ${server.url}\n`);
+      try {
+        const result = await serveDemo(server, {
+          dataDir: dataDirOf(values),
+          pgUrl: pgUrlOf(values),
+          json,
+          io,
+        });
+        if (json) {
+          io.out(
+            `${JSON.stringify({ ok: true, url: server.url, bootstrapKey: server.bootstrapKey ?? null, ...result })}\n`,
+          );
+        }
+      } catch (error) {
+        await server.close();
+        throw error;
+      } finally {
+        demoLog.done();
+      }
+    } else if (values['json'] === true) {
       io.out(
         `${JSON.stringify({ ok: true, url: server.url, bootstrapKey: server.bootstrapKey ?? null })}\n`,
       );
