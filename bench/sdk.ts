@@ -1,12 +1,29 @@
-// npm run bench:sdk — caller-side cost of capture() for a ~2 KB decision; prints, asserts nothing.
-// The transport answers at once without I/O, so the figures are the caller's path only
-// (validate + snapshot + enqueue), plus the same with the default redaction detectors.
-// Knobs (env): BENCH_CAPTURES (100000).
+// npm run bench:sdk — the SDK's figures; prints, asserts nothing. Three parts:
+//  1. caller-side cost of capture() for a ~2 KB decision, interleaved in the same run with an
+//     OpenTelemetry span carrying the same attributes (BatchSpanProcessor, no-op exporter); also
+//     with the redaction detectors, and in local mode (embedded ledger in a worker thread);
+//  2. delivered throughput from this process to a local `docket serve` (a child process on a
+//     temporary data dir, SQLite) and to local mode: capture → durable, decisions/s;
+//  3. memory of the queue at 10,000 pending decisions (heap growth, after GC).
+// Knobs (env): BENCH_CAPTURES (100000), BENCH_DELIVER (20000).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { Attributes } from '@opentelemetry/api';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { ExportResultCode } from '@opentelemetry/core';
 import { createDocket } from '@docket/sdk';
-import type { DecisionInput, Transport } from '@docket/sdk';
+import type { DecisionInput, Docket, Transport } from '@docket/sdk';
 import { sampleDecision } from '@docket/protocol';
 
 const CAPTURES = Number(process.env['BENCH_CAPTURES'] ?? 100_000);
+const DELIVER = Number(process.env['BENCH_DELIVER'] ?? 20_000);
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const fmt = (n: number, digits = 2): string =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const percentile = (sorted: number[], p: number): number =>
@@ -30,6 +47,20 @@ function twoKbDecision(): DecisionInput {
   return rest;
 }
 
+/** The decision as span attributes: dotted keys, primitive values, other arrays as JSON text. */
+function toAttributes(value: unknown, prefix = 'docket', out: Attributes = {}): Attributes {
+  if (value === null || value === undefined) return out;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    out[prefix] = value;
+  } else if (Array.isArray(value)) {
+    const primitive = value.every((v) => typeof v === 'string');
+    out[prefix] = primitive ? value : JSON.stringify(value);
+  } else {
+    for (const [k, v] of Object.entries(value)) toAttributes(v, `${prefix}.${k}`, out);
+  }
+  return out;
+}
+
 const nullTransport: Transport = {
   send: (batch) =>
     Promise.resolve({
@@ -44,36 +75,195 @@ const nullTransport: Transport = {
   proof: () => Promise.reject(new Error('not in the benchmark')),
 };
 
-async function run(label: string, redact: boolean): Promise<void> {
-  const docket = createDocket({
-    transport: nullTransport,
-    handleExit: false,
-    maxQueue: CAPTURES + 1,
-    flushIntervalMs: 1000,
-    env: {},
-    onError: (e) => {
-      console.error(e.code, e.message);
-    },
-    ...(redact ? { redact: {} } : {}),
-  });
-  const decision = twoKbDecision();
-  const bytes = JSON.stringify(decision).length;
-  for (let i = 0; i < 2000; i++) docket.capture(decision); // warm-up
-  await docket.flush();
-  const times: number[] = new Array<number>(CAPTURES);
-  for (let i = 0; i < CAPTURES; i++) {
-    const start = process.hrtime.bigint();
-    docket.capture(decision);
-    times[i] = Number(process.hrtime.bigint() - start) / 1000;
-    // Let the pump run now and then, as it would between agent calls.
-    if (i % 5000 === 4999) await new Promise((r) => setImmediate(r));
-  }
-  await docket.shutdown();
+const noopExporter: SpanExporter = {
+  export: (_spans: ReadableSpan[], done) => {
+    done({ code: ExportResultCode.SUCCESS });
+  },
+  shutdown: () => Promise.resolve(),
+};
+
+const timed = (fn: () => void): number => {
+  const start = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - start) / 1000;
+};
+
+const summary = (label: string, times: number[]): string => {
   times.sort((a, b) => a - b);
+  return `${label.padEnd(44)} p50 ${fmt(percentile(times, 0.5)).padStart(7)} µs  p99 ${fmt(percentile(times, 0.99)).padStart(7)} µs  max ${fmt(times.at(-1)!)} µs`;
+};
+
+/** Part 1: capture() and a span, interleaved, so both see the same machine state. */
+async function callerCost(): Promise<void> {
+  const decision = twoKbDecision();
+  const attributes = toAttributes(decision);
   console.log(
-    `${label.padEnd(28)} ${bytes} B decision, ${CAPTURES} captures: p50 ${fmt(percentile(times, 0.5))} µs, p99 ${fmt(percentile(times, 0.99))} µs, max ${fmt(times.at(-1)!)} µs`,
+    `\n1. caller cost, ${JSON.stringify(decision).length} B decision (${Object.keys(attributes).length} span attributes), ${CAPTURES.toLocaleString('en-US')} each, interleaved`,
   );
+  const provider = new BasicTracerProvider({
+    spanProcessors: [
+      new BatchSpanProcessor(noopExporter, { maxQueueSize: 100_000, scheduledDelayMillis: 1000 }),
+    ],
+  });
+  const tracer = provider.getTracer('bench');
+  const make = (extra: object) =>
+    createDocket({
+      handleExit: false,
+      maxQueue: CAPTURES + 10_000,
+      flushIntervalMs: 1000,
+      env: {},
+      otel: false,
+      onError: (e) => {
+        console.error(e.code, e.message);
+      },
+      ...extra,
+    });
+  const localDir = mkdtempSync(join(tmpdir(), 'docket-bench-sdk-local-'));
+  const clients: [string, Docket][] = [
+    ['capture()', make({ transport: nullTransport })],
+    ['capture() + redaction detectors', make({ transport: nullTransport, redact: {} })],
+    ['capture(), local mode (worker ledger)', make({ dataDir: localDir })],
+  ];
+  const times = new Map<string, number[]>([
+    ['span', []],
+    ...clients.map(([label]) => [label, []] as [string, number[]]),
+  ]);
+  const span = () => {
+    tracer.startSpan('agent.decision', { attributes }).end();
+  };
+  for (let i = 0; i < 2000; i++) {
+    span();
+    for (const [, d] of clients) d.capture(decision);
+  }
+  for (let i = 0; i < CAPTURES; i++) {
+    times.get('span')!.push(timed(span));
+    for (const [label, d] of clients) times.get(label)!.push(timed(() => d.capture(decision)));
+    // Let the pumps and the span processor run now and then, as they would between agent calls.
+    if (i % 2000 === 1999) await new Promise((r) => setImmediate(r));
+  }
+  console.log(summary('OpenTelemetry span, same attributes', times.get('span')!));
+  for (const [label] of clients) console.log(summary(label, times.get(label)!));
+  const spanP99 = percentile(times.get('span')!, 0.99);
+  const captureP99 = percentile(times.get('capture()')!, 0.99);
+  console.log(
+    `capture() p99 / span p99: ${fmt(captureP99 / spanP99)}× (aim: p99 ≤ 50 µs and ≤ 2× the span)`,
+  );
+  for (const [, d] of clients) await d.shutdown(120_000);
+  await provider.shutdown();
+  rmSync(localDir, { recursive: true, force: true });
 }
 
-await run('capture()', false);
-await run('capture() + redaction', true);
+/** Starts `docket serve` on a temp dir; returns its url, an admin key and a stop function. */
+async function startServer(dir: string) {
+  const child = spawn(
+    process.execPath,
+    [join(repo, 'packages/cli/bin/docket.js'), 'serve', '--data', dir, '--port', '0', '--json'],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+  const { url, bootstrapKey } = JSON.parse(line) as { url: string; bootstrapKey: string };
+  return {
+    url,
+    key: bootstrapKey,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+/** Captures `n` decisions as fast as the queue takes them; decisions/s until all are durable. */
+async function deliver(docket: Docket, n: number): Promise<number> {
+  const decision = twoKbDecision();
+  const start = performance.now();
+  for (let i = 0; i < n; i++) {
+    docket.capture(decision);
+    // Keep the queue from overflowing: a producer faster than the ledger waits a little.
+    if (docket.stats().queued > 8000) await new Promise((r) => setTimeout(r, 1));
+  }
+  if (!(await docket.flush(600_000))) throw new Error('flush did not finish');
+  const seconds = (performance.now() - start) / 1000;
+  const s = docket.stats();
+  if (s.accepted !== n || s.dropped + s.failed + s.rejected > 0) {
+    throw new Error(`delivered ${s.accepted} of ${n}: ${JSON.stringify(s)}`);
+  }
+  return n / seconds;
+}
+
+/** Part 2: delivered throughput, remote and local. */
+async function throughput(): Promise<void> {
+  console.log(
+    `\n2. delivered throughput, ${DELIVER.toLocaleString('en-US')} decisions, capture → durable`,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'docket-bench-sdk-serve-'));
+  const server = await startServer(join(dir, 'data'));
+  try {
+    const remote = createDocket({
+      url: server.url,
+      apiKey: server.key,
+      handleExit: false,
+      maxBatch: 1000,
+      flushIntervalMs: 20,
+      env: {},
+      otel: false,
+    });
+    const rate = await deliver(remote, DELIVER);
+    await remote.shutdown();
+    console.log(
+      `to docket serve (child process, SQLite, HTTP + gzip): ${fmt(rate, 0)} decisions/s (aim ≥ 20,000)`,
+    );
+    const local = createDocket({
+      dataDir: join(dir, 'local'),
+      handleExit: false,
+      maxBatch: 1000,
+      flushIntervalMs: 20,
+      env: {},
+      otel: false,
+    });
+    const localRate = await deliver(local, DELIVER);
+    await local.shutdown();
+    console.log(`local mode (embedded ledger, worker thread): ${fmt(localRate, 0)} decisions/s`);
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Part 3: heap held by 10,000 pending decisions (the transport never answers). */
+function queueMemory(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) {
+    console.log('\n3. queue memory: run with node --expose-gc (npm run bench:sdk does)');
+    return;
+  }
+  const pending = 10_000;
+  const stuck: Transport = {
+    send: () => new Promise(() => undefined),
+    proof: () => Promise.reject(new Error('no')),
+  };
+  const decision = twoKbDecision();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const docket = createDocket({
+    transport: stuck,
+    handleExit: false,
+    maxQueue: pending,
+    flushIntervalMs: 3_600_000,
+    env: {},
+    otel: false,
+  });
+  for (let i = 0; i < pending; i++) docket.capture(decision);
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  const mib = (after - before) / 2 ** 20;
+  console.log(
+    `\n3. queue memory: ${pending.toLocaleString('en-US')} pending ${JSON.stringify(decision).length} B decisions hold ${fmt(mib, 1)} MiB of heap (${fmt((after - before) / pending, 0)} B each), queued ${docket.stats().queued}`,
+  );
+  void docket.shutdown(0);
+}
+
+console.log(`npm run bench:sdk — Node ${process.version}, ${new Date().toISOString()}`);
+await callerCost();
+await throughput();
+queueMemory();
+process.exit(0);
