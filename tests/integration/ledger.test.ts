@@ -245,9 +245,24 @@ describe('producer sequences', () => {
       assert.deepEqual(found, [
         ['PRODUCER_SEQ_DUPLICATE', 'producer agent-7', 'seq 7 appears 3 times', 'warning'],
         ['PRODUCER_SEQ_DUPLICATE', 'producer agent-7', 'seq 9 appears 2 times', 'warning'],
-        ['PRODUCER_SEQ_GAP', 'producer agent-7', 'seq 2 is missing', 'warning'],
-        ['PRODUCER_SEQ_GAP', 'producer agent-7', 'seq 5–6 are missing', 'warning'],
-        ['PRODUCER_SEQ_GAP', 'producer agent-7', 'seq 8 is missing', 'warning'],
+        [
+          'PRODUCER_SEQ_GAP',
+          'producer agent-7',
+          'seq 2 is missing; no report of the producer explains it',
+          'warning',
+        ],
+        [
+          'PRODUCER_SEQ_GAP',
+          'producer agent-7',
+          'seq 5–6 are missing; no report of the producer explains it',
+          'warning',
+        ],
+        [
+          'PRODUCER_SEQ_GAP',
+          'producer agent-7',
+          'seq 8 is missing; no report of the producer explains it',
+          'warning',
+        ],
       ]);
     } finally {
       tmp.cleanup();

@@ -10,6 +10,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
+import { auditDataDir } from '@docket/ledger';
 import { createDocket } from '@docket/sdk';
 import type { SdkError } from '@docket/sdk';
 import { createKey, docketBin, serveChild } from '../support/child-server.js';
@@ -256,7 +257,7 @@ describe('SDK delivery against a real docket serve', () => {
     }));
 
   test('a full queue: the drops reach the ledger as a producer report explaining the seq gap', () =>
-    withServer(async (server, keys) => {
+    withServer(async (server, keys, data) => {
       const docket = createDocket({
         url: server.url,
         apiKey: keys.ingest,
@@ -270,9 +271,13 @@ describe('SDK delivery against a real docket serve', () => {
       const ids = Array.from({ length: 50 }, (_, i) =>
         docket.capture({ agent: { id: 'burst', version: '1' }, outcome: { action: `a${i}` } }),
       );
+      assert.equal(await docket.flush(10_000), true);
+      // Later captures go through again: seqs 10–49 are a gap in the middle of the sequence.
+      ids.push(docket.capture({ agent: { id: 'burst', version: '1' }, outcome: { action: 'z' } }));
       assert.equal(await docket.shutdown(10_000), true);
       assert.deepEqual([docket.stats().dropped, docket.stats().reports], [40, 1]);
-      assertExactlyOnce(await idsOnServer(server.url, keys.reader), ids.slice(0, 10));
+      const delivered = [...ids.slice(0, 10), ids[50]!];
+      assertExactlyOnce(await idsOnServer(server.url, keys.reader), delivered);
       // The report is an entry of the log: find it among the leaves and read its content.
       const res = await fetch(`${server.url}/v1/entries?limit=100`, {
         headers: { authorization: `Bearer ${keys.reader}` },
@@ -289,5 +294,14 @@ describe('SDK delivery against a real docket serve', () => {
       assert.deepEqual(content['gaps'], [[10, 49]]);
       assert.deepEqual(content['reasons'], { QUEUE_FULL: 40 });
       assert.equal((content['losses'] as { dropped: number }).dropped, 40);
+      // The audit counts the gap as explained, not as a PRODUCER_SEQ_GAP warning.
+      await server.stop('SIGTERM');
+      const audit = await auditDataDir(data);
+      assert.equal(audit.ok, true);
+      assert.deepEqual([audit.producerReports, audit.explainedSeqs], [1, 40]);
+      assert.deepEqual(
+        audit.issues.filter((i) => i.code === 'PRODUCER_SEQ_GAP'),
+        [],
+      );
     }));
 });

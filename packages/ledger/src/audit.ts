@@ -51,6 +51,10 @@ export interface AuditReport {
   /** Ids of decisions whose subject was erased (content unreadable by design). */
   readonly erased: string[];
   readonly tombstones: number;
+  /** Producer reports (`docket.producer/v1`) in the log. */
+  readonly producerReports: number;
+  /** Missing producer seqs that a producer report explains (dropped, given up on, rejected). */
+  readonly explainedSeqs: number;
   readonly durationMs: number;
 }
 
@@ -61,6 +65,26 @@ const err = (code: string, message: string, where?: string): Issue =>
 
 interface SignedCheckpoint extends Checkpoint {
   readonly seq: number;
+}
+
+/** The `[producer id, [from, to]]` gaps a producer report's stored content names. */
+function reportedGaps(content: Uint8Array | null): [string, [number, number]][] {
+  if (content === null) return [];
+  try {
+    const { fields } = JSON.parse(Buffer.from(content).toString('utf8')) as {
+      fields?: { producer?: { id?: unknown }; gaps?: unknown };
+    };
+    const id = fields?.producer?.id;
+    if (typeof id !== 'string' || !Array.isArray(fields?.gaps)) return [];
+    return (fields.gaps as unknown[])
+      .filter(
+        (g): g is [number, number] =>
+          Array.isArray(g) && typeof g[0] === 'number' && typeof g[1] === 'number',
+      )
+      .map((g) => [id, g]);
+  } catch {
+    return []; // unreadable content is the commitments check's to report
+  }
 }
 
 /**
@@ -270,6 +294,9 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
   const producers = new Map<string, number[]>();
   const erased: string[] = [];
   let tombstones = 0;
+  let producerReports = 0;
+  /** Producer id → seq ranges its reports say will never arrive. */
+  const explained = new Map<string, [number, number][]>();
   let commitmentsChecked = 0;
   const keys = new Map<string, Buffer | null>();
   let checked = 0;
@@ -336,6 +363,14 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
           producers.set(envelope.producer.id, list);
         }
         if (envelope.type === 'docket.tombstone/v1') tombstones++;
+        if (envelope.type === 'docket.producer/v1') {
+          producerReports++;
+          for (const [producer, gap] of reportedGaps(entry.content)) {
+            const list = explained.get(producer) ?? [];
+            list.push(gap);
+            explained.set(producer, list);
+          }
+        }
         if (ctx.ring !== undefined) {
           const r = await checkContent(store, ctx.ring, keys, entry, envelope, where);
           issues.push(...r.issues);
@@ -404,14 +439,21 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
     }
   }
 
-  // 6. Producer sequences: gaps are reported as warnings (a drop counter may explain them).
+  // 6. Producer sequences: a gap the producer's own reports explain (docket.producer/v1: records
+  // it dropped or gave up on) is counted; any other gap is a warning.
+  let explainedSeqs = 0;
   for (const [producer, seqs] of producers) {
     seqs.sort((a, b) => a - b);
+    const covered = explained.get(producer) ?? [];
+    const isExplained = (seq: number) => covered.some(([a, b]) => a <= seq && seq <= b);
     const gaps: number[] = [];
     let repeats = 0;
     for (let i = 1; i <= seqs.length; i++) {
       if (i < seqs.length) {
-        for (let s = seqs[i - 1]! + 1; s < seqs[i]! && gaps.length < 1000; s++) gaps.push(s);
+        for (let s = seqs[i - 1]! + 1; s < seqs[i]! && gaps.length < 1000; s++) {
+          if (isExplained(s)) explainedSeqs++;
+          else gaps.push(s);
+        }
       }
       // One warning per repeated seq (with its count), not one per repeat.
       if (i < seqs.length && seqs[i] === seqs[i - 1]) {
@@ -429,7 +471,7 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
     for (const [a, b] of toRanges(gaps)) {
       issues.push({
         code: 'PRODUCER_SEQ_GAP',
-        message: a === b ? `seq ${a} is missing` : `seq ${a}–${b} are missing`,
+        message: `${a === b ? `seq ${a} is missing` : `seq ${a}–${b} are missing`}; no report of the producer explains it`,
         where: `producer ${producer}`,
         severity: 'warning',
       });
@@ -448,6 +490,8 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
     commitmentsChecked,
     erased,
     tombstones,
+    producerReports,
+    explainedSeqs,
     durationMs: Math.round(performance.now() - started),
   };
 }

@@ -177,6 +177,11 @@ function printReport(result: LogResult, io: Io): void {
     if (report.erased.length > 20)
       io.out(`    … ${n(report.erased.length - 20)} more (see --json)\n`);
   }
+  if (report.producerReports > 0) {
+    io.out(
+      `  producer reports ${n(report.producerReports)} · missing producer seqs they explain ${n(report.explainedSeqs)}\n`,
+    );
+  }
   for (const issue of report.issues.slice(0, 200)) io.out(`${formatIssue(issue)}\n`);
   if (report.issues.length > 200)
     io.out(`  … ${n(report.issues.length - 200)} more issues (see --json)\n`);
