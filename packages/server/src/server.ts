@@ -16,6 +16,7 @@ import * as system from './handlers/system.js';
 import { readJsonBody } from './http/body.js';
 import type { Handler, Reply, RequestContext, Services } from './http/context.js';
 import { toProblem } from './http/problem.js';
+import { createStaticHandler } from './http/static.js';
 import { Router } from './http/router.js';
 import { Metrics } from './metrics.js';
 import { listOperations } from './openapi/document.js';
@@ -330,9 +331,12 @@ export async function startServer(options: ServerOptions = {}): Promise<DocketSe
     });
   };
 
+  // The web UI (/ and /ui/…) is answered before the API router; its paths are not in the document.
+  const ui = createStaticHandler();
   const server: Server = createServer(
     { keepAliveTimeout: 65_000, requestTimeout: 60_000 },
     (req, res) => {
+      if (ui(req, res)) return;
       handle(req, res).catch((error: unknown) => {
         // Only a failure to write the answer lands here (the client went away).
         emit('warn', 'response not sent', { error: String(error) });
