@@ -279,7 +279,7 @@ describe('docket serve --demo', () => {
       assert.equal(typeof server.first['bootstrapKey'], 'string');
       assert.equal(demo.recorded, 300);
       assert.ok(demo.events.recorded > 0);
-      assert.ok(server.first['ui'] === null || server.first['ui'] === `${url}/`);
+      assert.ok(server.first['ui'] === `${url}/ui/`);
 
       // The printed key signs in: an auditor reads content and the access log.
       const page = await get<{ items: EntryView[] }>(`${url}/v1/decisions?limit=5`, auditorKey);

@@ -84,7 +84,9 @@ DOCKET_FLUSH_INTERVAL_MS (200), DOCKET_FLUSH_MAX_ENTRIES (8192).`,
         `${JSON.stringify({ ok: true, url: server.url, bootstrapKey: server.bootstrapKey ?? null })}\n`,
       );
     } else {
-      io.err(`docket: listening on ${server.url} (API description: ${server.url}/openapi.json)\n`);
+      io.err(
+        `docket: listening on ${server.url} (web UI: ${server.url}/ui/ · API description: ${server.url}/openapi.json)\n`,
+      );
       if (server.bootstrapKey !== undefined) {
         io.err(
           `docket: no API key existed, so an admin key for tenant "default" was created.\n` +

@@ -163,10 +163,13 @@ async function usableKey(
 /** The server root when it serves a page (the web UI), else null. */
 async function uiAt(url: string): Promise<string | null> {
   try {
-    const res = await fetch(`${url}/`, { signal: AbortSignal.timeout(5_000) });
+    const res = await fetch(`${url}/ui/`, {
+      headers: { accept: 'text/html' },
+      signal: AbortSignal.timeout(5_000),
+    });
     const html = res.ok && (res.headers.get('content-type') ?? '').includes('text/html');
     await res.body?.cancel();
-    return html ? `${url}/` : null;
+    return html ? `${url}/ui/` : null;
   } catch {
     return null;
   }
