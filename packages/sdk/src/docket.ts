@@ -17,6 +17,7 @@ import { resolveOptions } from './options.js';
 import type { DocketOptions, ResolvedOptions } from './options.js';
 import { activeSpanIds, loadOtelApi } from './otel.js';
 import type { OtelApi } from './otel.js';
+import { isPlainJson } from './plain-json.js';
 import { BoundedQueue } from './queue.js';
 import type { QueuedRecord } from './queue.js';
 import { Spool } from './spool.js';
@@ -254,7 +255,8 @@ export class Docket implements DecisionSink {
       // The snapshot: from here on the caller's objects are out of reach.
       const json = JSON.stringify(redacted);
       if (this.#options.validate) {
-        const checked = checkDecision(JSON.parse(json));
+        // Plain data is checked as it is (it serializes unchanged); anything else as serialized.
+        const checked = checkDecision(isPlainJson(redacted) ? redacted : JSON.parse(json));
         if (!checked.ok) {
           this.#lose('invalid', 'DECISION_INVALID');
           const first = checked.issues[0];
