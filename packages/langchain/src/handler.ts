@@ -19,10 +19,8 @@ import type { LLMResult } from '@langchain/core/outputs';
 import type { AgentAction, AgentFinish } from '@langchain/core/agents';
 import type { ChainValues } from '@langchain/core/utils/types';
 import { currentDecisionId, llm, reason, tool } from '@docket/sdk';
-import { isJsonObject, toJson, toJsonObject } from './json.js';
-import type { Json, JsonObject } from './json.js';
-import { createReporter } from './report.js';
-import type { ErrorSink, Reporter } from './report.js';
+import { createReporter, isJsonObject, toJson, toJsonObject } from '@docket/sdk';
+import type { ErrorSink, Json, JsonObject, Reporter } from '@docket/sdk';
 
 /**
  * Options of {@link DocketCallbackHandler}.
@@ -83,7 +81,7 @@ export class DocketCallbackHandler extends BaseCallbackHandler {
 
   constructor(options: DocketCallbackHandlerOptions = {}) {
     super({ _awaitHandler: options.awaitHandlers ?? true });
-    this.#report = createReporter(options.docket);
+    this.#report = createReporter(options.docket, '@docket/langchain');
     this.#chains = options.chains ?? 'root';
     this.#scope =
       currentDecisionId() === undefined ? undefined : new AsyncResource('docket.langchain');

@@ -4,4 +4,4 @@
  */
 export { DocketCallbackHandler } from './handler.js';
 export type { DocketCallbackHandlerOptions } from './handler.js';
-export type { ErrorSink } from './report.js';
+export type { ErrorSink } from '@docket/sdk';

@@ -9,6 +9,10 @@ export type { DocketStats, Receipt, ReceiptResult } from './docket.js';
 export { consider, currentDecisionId, decide, llm, reason, tool } from './context.js';
 export type { DecisionInput, RecordMeta } from './context.js';
 export { SdkError } from './errors.js';
+export { isJsonObject, toJson, toJsonObject } from './integration/json.js';
+export type { Json, JsonObject, JsonReplacer } from './integration/json.js';
+export { createReporter } from './integration/reporter.js';
+export type { ErrorSink, Reporter } from './integration/reporter.js';
 export {
   createRedactor,
   DEFAULT_REDACTION_EXCLUDE,

@@ -6,4 +6,4 @@ export { createDocketMiddleware } from './middleware.js';
 export type { DocketMiddlewareOptions } from './middleware.js';
 export { recordTools } from './tools.js';
 export type { RecordToolsOptions } from './tools.js';
-export type { ErrorSink } from './report.js';
+export type { ErrorSink } from '@docket/sdk';

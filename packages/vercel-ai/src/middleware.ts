@@ -8,10 +8,8 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { LanguageModelMiddleware } from 'ai';
 import { currentDecisionId, llm, tool } from '@docket/sdk';
-import { isJsonObject, toJson, toJsonObject } from './json.js';
-import type { Json, JsonObject } from './json.js';
-import { createReporter } from './report.js';
-import type { ErrorSink } from './report.js';
+import { createReporter, isJsonObject, toJson, toJsonObject } from '@docket/sdk';
+import type { ErrorSink, Json, JsonObject } from '@docket/sdk';
 import { markToolCallRecorded } from './recorded.js';
 
 // The LanguageModelV3 types, taken from the middleware type that `ai` exports (so the package
@@ -64,7 +62,7 @@ interface PendingCall {
 export function createDocketMiddleware(
   options: DocketMiddlewareOptions = {},
 ): LanguageModelMiddleware {
-  const report = createReporter(options.docket);
+  const report = createReporter(options.docket, '@docket/vercel-ai');
   const toolResults = options.toolResults ?? true;
   const rawBodies = options.rawBodies ?? false;
 

@@ -4,10 +4,9 @@
  */
 import type { ToolSet } from 'ai';
 import { currentDecisionId, tool } from '@docket/sdk';
-import { toJson, toJsonObject } from './json.js';
 import { markToolCallRecorded } from './recorded.js';
-import { createReporter } from './report.js';
-import type { ErrorSink } from './report.js';
+import { createReporter, toJson, toJsonObject } from '@docket/sdk';
+import type { ErrorSink } from '@docket/sdk';
 
 /**
  * Options of {@link recordTools}.
@@ -35,7 +34,7 @@ export function recordTools<TOOLS extends ToolSet>(
   tools: TOOLS,
   options: RecordToolsOptions = {},
 ): TOOLS {
-  const report = createReporter(options.docket);
+  const report = createReporter(options.docket, '@docket/vercel-ai');
   const out: Record<string, unknown> = {};
   for (const [name, definition] of Object.entries(tools)) {
     const execute = (definition as { execute?: Execute }).execute;

@@ -1,8 +1,8 @@
 /**
- * Where the middleware's own failures go: the Docket instance's `onError` path when one is given,
+ * Where an integration's own failures go: the Docket instance's `onError` path when one is given,
  * else one process warning per code (what the SDK does without a hook). Never throws.
  */
-import { SdkError } from '@docket/sdk';
+import { SdkError } from '../errors.js';
 
 /**
  * Anything that takes SDK errors: a `Docket` instance (`docket.report`).
@@ -18,18 +18,19 @@ export interface ErrorSink {
 export type Reporter = (code: string, error: unknown, where: string) => void;
 
 /**
- * A reporter that passes errors to `sink` (or warns once per code without one).
+ * A reporter that passes errors to `sink` (or warns once per code without one); `source` names
+ * the integration in the message.
  *
  * @example
- * const report = createReporter(docket);
+ * const report = createReporter(docket, '@docket/vercel-ai');
  * report('VERCEL_AI_RECORD_FAILED', error, 'wrapGenerate');
  */
-export function createReporter(sink: ErrorSink | undefined): Reporter {
+export function createReporter(sink: ErrorSink | undefined, source: string): Reporter {
   const warned = new Set<string>();
   return (code, error, where) => {
     try {
       const message = error instanceof Error ? error.message : String(error);
-      const sdkError = new SdkError(code, `@docket/vercel-ai: ${message}`, { where, cause: error });
+      const sdkError = new SdkError(code, `${source}: ${message}`, { where, cause: error });
       if (sink !== undefined) {
         sink.report(sdkError);
       } else if (!warned.has(code)) {
