@@ -58,7 +58,7 @@ for (const pkg of readdirSync('packages').sort()) {
           problems.push(
             `${file}: ${pkg} may not import @docket/${target} (allowed: ${allowed.join(', ') || 'none'})`,
           );
-        else if (!declared.includes(spec))
+        else if (!declared.includes(`@docket/${target}`))
           problems.push(
             `${file}: imports ${spec}, which packages/${pkg}/package.json does not declare`,
           );
