@@ -474,18 +474,8 @@ export class Ledger {
     ts: string,
     fields: Record<string, JsonValue>,
   ): Promise<{ index: number; fresh: boolean }> {
-    const existing = await this.#store.getEntryById(id);
-    if (existing !== undefined) {
-      // The same event again is a duplicate; any other entry with this id is a conflict.
-      if (existing.type === ENTRY_TYPES.event && existing.ref === decisionId) {
-        return { index: existing.index, fresh: false };
-      }
-      throw new LedgerError(
-        'ID_CONFLICT',
-        `id ${id} is already used by another entry of this log (index ${existing.index})`,
-        { where: 'id' },
-      );
-    }
+    const earlier = await this.#earlier(id, ENTRY_TYPES.event, decisionId);
+    if (earlier !== undefined) return { index: earlier, fresh: false };
     await this.#pending.get(decisionId);
     const decision = await this.#requireEntry(decisionId);
     if (decision.type !== ENTRY_TYPES.decision) {
@@ -559,15 +549,8 @@ export class Ledger {
   }
 
   async #admitReport(report: ProducerReport): Promise<{ index: number; fresh: boolean }> {
-    const existing = await this.#store.getEntryById(report.id);
-    if (existing !== undefined) {
-      if (existing.type === ENTRY_TYPES.producer) return { index: existing.index, fresh: false };
-      throw new LedgerError(
-        'ID_CONFLICT',
-        `id ${report.id} is already used by another entry of this log (index ${existing.index})`,
-        { where: 'id' },
-      );
-    }
+    const earlier = await this.#earlier(report.id, ENTRY_TYPES.producer, undefined);
+    if (earlier !== undefined) return { index: earlier, fresh: false };
     const { id, ts, schema: _schema, ...fields } = report;
     const index = await this.#enqueue({
       type: ENTRY_TYPES.producer,
@@ -581,6 +564,21 @@ export class Ledger {
       fields: fields as unknown as Record<string, JsonValue>,
     });
     return { index, fresh: true };
+  }
+
+  /**
+   * The index of the entry `id` when it is the same kind of entry (a duplicate); undefined when
+   * the id is new; `ID_CONFLICT` when another kind of entry has it.
+   */
+  async #earlier(id: string, type: string, ref: string | undefined): Promise<number | undefined> {
+    const existing = await this.#store.getEntryById(id);
+    if (existing === undefined) return undefined;
+    if (existing.type === type && (existing.ref ?? undefined) === ref) return existing.index;
+    throw new LedgerError(
+      'ID_CONFLICT',
+      `id ${id} is already used by another entry of this log (index ${existing.index})`,
+      { where: 'id' },
+    );
   }
 
   /** Shared log: hands an append to the sequencer through the intake and waits for its index. */
