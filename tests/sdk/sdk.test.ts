@@ -266,6 +266,22 @@ test('server down mid-load, back on the same data dir and port: zero lost, zero 
   }
 });
 
+test('immediate mode (serverless): each capture is sent at once, without waiting for the interval', async () => {
+  const server = await startTestServer();
+  const { docket } = docketFor(server.url, server.keys.default.ingest, {
+    immediate: true,
+    flushIntervalMs: 3_600_000,
+  });
+  try {
+    const id = docket.capture(decision(1));
+    await until(() => docket.stats().accepted === 1, 'the decision sent without a flush');
+    assert.deepEqual(await idsOnServer(server), [id]);
+  } finally {
+    await docket.shutdown();
+    await server.close();
+  }
+});
+
 test('record(): the host error reaches the caller unchanged and the decision records it', async () => {
   const server = await startTestServer();
   const { docket } = docketFor(server.url, server.keys.default.ingest);
