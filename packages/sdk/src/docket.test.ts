@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { checkDecision, checkProducerReport } from '@docket/protocol';
 import type { ProducerReport } from '@docket/protocol';
 import type { DecisionInput } from './context.js';
 import { consider, decide, reason, tool } from './context.js';
 import { createDocket } from './docket.js';
+import { Spool } from './spool.js';
 import type { DocketOptions } from './options.js';
 import type { SdkError } from './errors.js';
 import type { Batch, SendResult, Transport } from './transport/transport.js';
@@ -260,4 +264,24 @@ test('bad redaction options throw at construction', () => {
   assert.throws(() => make(fakeTransport([]).transport, { redact: { paths: ['$.id'] } }), {
     code: 'OPTION_INVALID',
   });
+});
+
+test('a batch a dead process left in the spool is delivered by the next one, even if it shuts down at once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'docket-sdk-adopt-'));
+  try {
+    const dead = await Spool.open(dir, 'dead-host', () => undefined);
+    const record = JSON.stringify({ id: 'left-behind', producer: { id: 'dead-host', seq: 0 } });
+    await dead.append({ ids: ['left-behind'], seqs: [0], records: [record] });
+    await dead.close(); // lock gone: adoptable, as after a crash
+    const { transport, batches } = fakeTransport([]);
+    const { docket } = make(transport, { spoolDir: dir });
+    assert.equal(await docket.shutdown(), true);
+    assert.deepEqual(
+      batches.map((b) => b.ids),
+      [['left-behind']],
+    );
+    assert.equal(docket.stats().spoolPending, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

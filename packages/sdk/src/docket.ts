@@ -326,20 +326,24 @@ export class Docket implements DecisionSink {
    * await docket.flush(); // serverless: before the function returns
    */
   async flush(timeoutMs: number = this.#options.shutdownTimeoutMs): Promise<boolean> {
-    {
-      const idle = this.#whenIdle();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => {
+        resolve(false);
+      }, timeoutMs);
+    });
+    // Batches left in the spool (by this process or a dead one) count once it is open.
+    const idle = (async () => {
+      await this.#spool;
+      const waiting = this.#whenIdle();
       this.#schedule(0);
       this.#wake?.();
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<false>((resolve) => {
-        timer = setTimeout(() => {
-          resolve(false);
-        }, timeoutMs);
-      });
-      const done = await Promise.race([idle.then(() => true as const), late]);
-      clearTimeout(timer);
-      return done;
-    }
+      await waiting;
+      return true as const;
+    })();
+    const done = await Promise.race([idle, late]);
+    clearTimeout(timer);
+    return done;
   }
 
   /**
@@ -517,8 +521,17 @@ export class Docket implements DecisionSink {
     return this.#again && !this.#stopping;
   }
 
+  /**
+   * Nothing in memory, and the spool either empty or waiting for a server that failed (what is
+   * in the spool is durable; while the server answers, it is delivered first).
+   */
   #isIdle(): boolean {
-    return this.#queue.size === 0 && this.#held === undefined && !this.#lossPending;
+    return (
+      this.#queue.size === 0 &&
+      this.#held === undefined &&
+      !this.#lossPending &&
+      (this.#spoolPending === 0 || this.#degraded)
+    );
   }
 
   #whenIdle(): Promise<void> {
