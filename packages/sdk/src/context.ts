@@ -6,8 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DecisionRecord } from '@docket/protocol';
 import { createUuidV7 } from '@docket/protocol';
-import type { SdkError } from './errors.js';
-import { toSdkError } from './errors.js';
+import { SdkError, toSdkError } from './errors.js';
 
 /**
  * What `capture()` takes: a v1 record without the fields the SDK fills (`schema`, `producer`);
@@ -45,6 +44,8 @@ interface ActiveDecision {
   readonly llm: DecisionLlmCall[];
   outcome: DecisionOutcome | undefined;
   confidence: number | undefined;
+  /** Lists that reached the schema's limit (reported once each). */
+  readonly full: Set<string>;
 }
 
 // The record's part types, derived from DecisionRecord (the protocol package exports the record).
@@ -59,6 +60,29 @@ type DecisionOutcome = DecisionRecord['outcome'];
 type JsonObject = NonNullable<DecisionRecord['context']>;
 
 const storage = new AsyncLocalStorage<ActiveDecision>();
+
+/** The record schema's `maxItems` of alternatives, reasoning, tools and llm. */
+export const MAX_CONTEXT_ITEMS = 1000;
+
+/**
+ * Pushes onto one of the decision's lists unless it is full: a record over the schema's limit
+ * would be refused whole, so later items are left out and reported once (`CONTEXT_LIMIT`).
+ */
+function pushCapped<T>(active: ActiveDecision, what: string, list: T[], item: T): void {
+  if (list.length < MAX_CONTEXT_ITEMS) {
+    list.push(item);
+    return;
+  }
+  if (active.full.has(what)) return;
+  active.full.add(what);
+  active.sink.report(
+    new SdkError(
+      'CONTEXT_LIMIT',
+      `${what}(): decision ${active.id} already has ${MAX_CONTEXT_ITEMS}; later ones are left out of the record`,
+      { where: what },
+    ),
+  );
+}
 
 /** Adds a snapshot of `value` to the active decision; false outside a decision. */
 function add<T>(what: string, value: T, push: (active: ActiveDecision, copy: T) => void): boolean {
@@ -82,7 +106,9 @@ function add<T>(what: string, value: T, push: (active: ActiveDecision, copy: T) 
  * consider({ action: 'decline', score: 0.11, reason: 'DTI above limit' });
  */
 export function consider(alternative: DecisionAlternative): boolean {
-  return add('consider', alternative, (a, copy) => a.alternatives.push(copy));
+  return add('consider', alternative, (a, copy) => {
+    pushCapped(a, 'consider', a.alternatives, copy);
+  });
 }
 
 /**
@@ -92,7 +118,9 @@ export function consider(alternative: DecisionAlternative): boolean {
  * reason({ kind: 'rule', text: 'DTI 0.31 is under 0.43' });
  */
 export function reason(step: string | DecisionReasoningStep): boolean {
-  return add('reason', step, (a, copy) => a.reasoning.push(copy));
+  return add('reason', step, (a, copy) => {
+    pushCapped(a, 'reason', a.reasoning, copy);
+  });
 }
 
 /**
@@ -102,7 +130,9 @@ export function reason(step: string | DecisionReasoningStep): boolean {
  * tool({ name: 'credit_bureau.get_report', args: { id: 'A1' }, result: report, duration: 184 });
  */
 export function tool(call: DecisionToolCall): boolean {
-  return add('tool', call, (a, copy) => a.tools.push(copy));
+  return add('tool', call, (a, copy) => {
+    pushCapped(a, 'tool', a.tools, copy);
+  });
 }
 
 /**
@@ -112,7 +142,9 @@ export function tool(call: DecisionToolCall): boolean {
  * llm({ request: { model: 'gpt-4o', messages }, response: completion, usage: { input_tokens: 812 } });
  */
 export function llm(call: DecisionLlmCall): boolean {
-  return add('llm', call, (a, copy) => a.llm.push(copy));
+  return add('llm', call, (a, copy) => {
+    pushCapped(a, 'llm', a.llm, copy);
+  });
 }
 
 /**
@@ -206,6 +238,7 @@ export function runDecision<T>(sink: DecisionSink, meta: RecordMeta, fn: () => T
     reasoning: [],
     tools: [],
     llm: [],
+    full: new Set(),
     outcome: undefined,
     confidence: undefined,
   };

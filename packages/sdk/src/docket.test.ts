@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { checkDecision, checkProducerReport } from '@docket/protocol';
 import type { ProducerReport } from '@docket/protocol';
 import type { DecisionInput } from './context.js';
-import { consider, decide, reason, tool } from './context.js';
+import { consider, decide, llm, reason, tool } from './context.js';
 import { createDocket } from './docket.js';
 import { Spool } from './spool.js';
 import type { DocketOptions } from './options.js';
@@ -284,4 +284,21 @@ test('a batch a dead process left in the spool is delivered by the next one, eve
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a decision list at the schema limit leaves later items out (reported once) instead of losing the record', async () => {
+  const { transport, batches } = fakeTransport([]);
+  const { docket, errors } = make(transport);
+  docket.record({ agent: { id: 'chatty', version: '1' } }, () => {
+    for (let i = 0; i < 1005; i++) llm({ request: { i } });
+    decide('done');
+  });
+  await docket.shutdown();
+  const [sent] = records(batches);
+  assert.equal((sent?.['llm'] as unknown[]).length, 1000);
+  assert.equal(checkDecision(sent).ok, true);
+  assert.deepEqual(
+    errors.map((e) => e.code),
+    ['CONTEXT_LIMIT'],
+  );
 });
