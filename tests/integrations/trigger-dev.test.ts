@@ -135,6 +135,36 @@ describe('@docket/trigger-dev with the real @trigger.dev/sdk', () => {
     ),
   });
 
+  // A task that uses the plain client, not the run's: the run scope still adds the run's ids.
+  task({
+    id: 'refund-plain',
+    run: docketTask(docket, async (refund: { id: string }) => {
+      await Promise.resolve();
+      docket.capture({
+        agent: { id: 'refund-reviewer', version: '0.9.0' },
+        goal: `Refund ${refund.id} through the plain client?`,
+        outcome: { action: 'refund' },
+      });
+      return 'ok';
+    }),
+  });
+
+  test('the plain client inside a run gets the run ids too (the wrapper opens a run scope)', async () => {
+    await runTask(
+      'refund-plain',
+      { id: 'RF-9' },
+      { run: { id: 'run_cm4plain' }, attempt: { number: 2 } },
+    );
+    const items = await read('run_cm4plain');
+    assert.equal(items.length, 1);
+    assert.deepEqual(items[0]!.content.correlation.orchestrator, {
+      kind: 'trigger.dev',
+      runId: 'run_cm4plain',
+      job: 'refund-plain',
+      attempt: 1,
+    });
+  });
+
   test('decisions carry the Trigger.dev run id, task id and attempt, and are on the server when the run returns', async () => {
     const result = await runTask(
       'refund-review',

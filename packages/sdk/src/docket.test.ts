@@ -8,6 +8,7 @@ import type { ProducerReport } from '@docket/protocol';
 import type { DecisionInput } from './context.js';
 import { consider, decide, llm, reason, tool } from './context.js';
 import { createDocket } from './docket.js';
+import { runInScope } from './run-scope.js';
 import { Spool } from './spool.js';
 import type { DocketOptions } from './options.js';
 import type { SdkError } from './errors.js';
@@ -301,4 +302,36 @@ test('a decision list at the schema limit leaves later items out (reported once)
     errors.map((e) => e.code),
     ['CONTEXT_LIMIT'],
   );
+});
+
+test('inside runInScope, every capture carries the run under the caller’s own fields', async () => {
+  const { transport, batches } = fakeTransport([]);
+  const { docket } = make(transport);
+  runInScope(
+    { kind: 'temporal', runId: 'run-1', attempt: 0 },
+    { 'temporal.namespace': 'prod' },
+    () => {
+      docket.capture(decision());
+      docket.capture({
+        ...decision(),
+        correlation: { orchestrator: { kind: 'temporal', step: 'mine' } },
+      });
+    },
+  );
+  docket.capture(decision());
+  await docket.shutdown();
+  const [first, second, outside] = records(batches);
+  assert.deepEqual((first?.['correlation'] as Record<string, unknown>)['orchestrator'], {
+    kind: 'temporal',
+    runId: 'run-1',
+    attempt: 0,
+  });
+  assert.deepEqual(first?.['tags'], { 'temporal.namespace': 'prod' });
+  assert.deepEqual((second?.['correlation'] as Record<string, unknown>)['orchestrator'], {
+    kind: 'temporal',
+    runId: 'run-1',
+    attempt: 0,
+    step: 'mine',
+  });
+  assert.equal(outside?.['correlation'], undefined);
 });

@@ -19,6 +19,7 @@ import { activeSpanIds, loadOtelApi } from './otel.js';
 import type { OtelApi } from './otel.js';
 import { isPlainJson } from './plain-json.js';
 import { BoundedQueue } from './queue.js';
+import { inRunScope } from './run-scope.js';
 import type { QueuedRecord } from './queue.js';
 import { Spool } from './spool.js';
 import { createHttpTransport } from './transport/http-transport.js';
@@ -230,7 +231,9 @@ export class Docket implements DecisionSink {
         this.report(new SdkError('CLOSED', `capture() after shutdown(): decision ${id} dropped`));
         return id;
       }
-      const { producer: _ignored, ...rest } = decision as DecisionInput & { producer?: unknown };
+      const { producer: _ignored, ...rest } = inRunScope(decision) as DecisionInput & {
+        producer?: unknown;
+      };
       const span = this.#otel === null ? undefined : activeSpanIds(this.#otel);
       const correlation = span === undefined ? rest.correlation : { ...span, ...rest.correlation };
       const record = {

@@ -7,6 +7,7 @@
 export { createDocket, Docket } from './docket.js';
 export type { DocketStats, Receipt, ReceiptResult } from './docket.js';
 export { consider, currentDecisionId, decide, llm, reason, tool } from './context.js';
+export { runInScope } from './run-scope.js';
 export type { DecisionInput, RecordMeta } from './context.js';
 export { SdkError } from './errors.js';
 export { isJsonObject, toJson, toJsonObject } from './integration/json.js';

@@ -7,13 +7,16 @@
  */
 import type { DecisionRecord } from '@docket/protocol';
 import type { DecisionInput, RecordMeta } from './context.js';
-import type { Docket } from './docket.js';
 
 /** `correlation.orchestrator` of a decision record. */
 export type Orchestrator = NonNullable<NonNullable<DecisionRecord['correlation']>['orchestrator']>;
 
 /** The part of a Docket client a run needs (a `Docket` from `createDocket()` is one). */
-export type DocketClient = Pick<Docket, 'capture' | 'record' | 'flush'>;
+export interface DocketClient {
+  capture(decision: DecisionInput): string;
+  record<T>(meta: RecordMeta, fn: () => T): T;
+  flush(timeoutMs?: number): Promise<boolean>;
+}
 
 /**
  * A Docket bound to a run: `capture()` and `record()` as on the client, with the run's ids filled
@@ -85,8 +88,11 @@ export function toTags(
 /**
  * The run's correlation under the caller's (the caller's fields win). Never throws: an input it
  * cannot read goes to the client unchanged, which reports it through `onError`.
+ *
+ * @example
+ * withRun(decision, { kind: 'temporal', runId: '0193…' }, {}); // decision with correlation.orchestrator
  */
-function withRun<T extends RecordMeta | DecisionInput>(
+export function withRun<T extends RecordMeta | DecisionInput>(
   input: T,
   orchestrator: Orchestrator,
   tags: Readonly<Record<string, string>>,

@@ -5,6 +5,7 @@
  * type, attempt, namespace and task queue.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { runInScope } from '@docket/sdk';
 import type { RecordMeta } from '@docket/sdk';
 import type { Info } from '@temporalio/activity';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
@@ -80,8 +81,9 @@ export function docketActivityInterceptor(
         }
         const call = (): Promise<unknown> => next(input);
         try {
-          return await storage.run(bound, () =>
-            meta === undefined ? call() : bound.record(meta, call),
+          // Any client's decisions inside carry the activity's ids, not only activityDocket()'s.
+          return await runInScope(bound.orchestrator, bound.tags, () =>
+            storage.run(bound, () => (meta === undefined ? call() : bound.record(meta, call))),
           );
         } finally {
           // flush() never rejects; at its deadline the spool (if configured) keeps the rest.

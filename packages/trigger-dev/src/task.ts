@@ -3,6 +3,7 @@
  * task id, attempt), and the decisions it captured are flushed before the run returns, because a
  * Trigger.dev machine may be checkpointed or stopped as soon as the run ends.
  */
+import { runInScope } from '@docket/sdk';
 import type { RecordMeta } from '@docket/sdk';
 import type { Context, TaskOptions } from '@trigger.dev/sdk';
 import { createRunDocket, toOrchestrator, toTags } from '@docket/sdk/orchestrator';
@@ -110,7 +111,10 @@ export function docketTask<TPayload, TOutput, TParams extends TaskRunParams = Ta
       meta = undefined;
     }
     try {
-      return await (meta === undefined ? call() : bound.record(meta, call));
+      // Any client's decisions inside carry the run's ids, not only params.docket's.
+      return await runInScope(bound.orchestrator, bound.tags, () =>
+        meta === undefined ? call() : bound.record(meta, call),
+      );
     } finally {
       // flush() never rejects; at its deadline the spool (if configured) keeps the rest.
       if (flush) await docket.flush(flushTimeoutMs);
