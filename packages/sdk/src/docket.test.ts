@@ -271,15 +271,17 @@ test('a batch a dead process left in the spool is delivered by the next one, eve
   const dir = mkdtempSync(join(tmpdir(), 'docket-sdk-adopt-'));
   try {
     const dead = await Spool.open(dir, 'dead-host', () => undefined);
-    const record = JSON.stringify({ id: 'left-behind', producer: { id: 'dead-host', seq: 0 } });
-    await dead.append({ ids: ['left-behind'], seqs: [0], records: [record] });
+    for (const [seq, id] of ['left-behind', 'and-another'].entries()) {
+      const record = JSON.stringify({ id, producer: { id: 'dead-host', seq } });
+      await dead.append({ ids: [id], seqs: [seq], records: [record] });
+    }
     await dead.close(); // lock gone: adoptable, as after a crash
     const { transport, batches } = fakeTransport([]);
     const { docket } = make(transport, { spoolDir: dir });
     assert.equal(await docket.shutdown(), true);
     assert.deepEqual(
       batches.map((b) => b.ids),
-      [['left-behind']],
+      [['left-behind'], ['and-another']],
     );
     assert.equal(docket.stats().spoolPending, 0);
   } finally {

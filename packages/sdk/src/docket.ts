@@ -145,6 +145,8 @@ export class Docket implements DecisionSink {
   #spool: Promise<Spool | undefined> | undefined;
   #spoolPending = 0;
   #degraded = false;
+  /** The last delivery attempt failed (and may be retried): the spool then counts as done. */
+  #failing = false;
   #idleWaiters: (() => void)[] = [];
 
   // Closing.
@@ -533,7 +535,7 @@ export class Docket implements DecisionSink {
       this.#queue.size === 0 &&
       this.#held === undefined &&
       !this.#lossPending &&
-      (this.#spoolPending === 0 || this.#degraded)
+      (this.#spoolPending === 0 || this.#failing)
     );
   }
 
@@ -754,11 +756,13 @@ export class Docket implements DecisionSink {
           this.#attempt = 0;
           this.#notBefore = 0;
           this.#degraded = spool.pending > 0;
+          this.#failing = false;
           continue;
         }
         this.#counts.retries++;
         if (this.#attempt === 0) this.report(result.error);
         this.#degraded = true;
+        this.#failing = true;
         this.#notBefore = Date.now() + this.#backoff(this.#attempt++, result.retryAfterMs);
         await this.#memoryToSpool();
         continue;
@@ -781,6 +785,7 @@ export class Docket implements DecisionSink {
         if (!result.ok) this.#giveUp(batch, result.error);
         this.#held = undefined;
         this.#attempt = 0;
+        this.#failing = false;
         this.#checkIdle();
         continue;
       }
@@ -790,6 +795,7 @@ export class Docket implements DecisionSink {
         this.#report1(result.error, 'spooling');
         this.#held = undefined;
         this.#degraded = true;
+        this.#failing = true;
         this.#notBefore = Date.now() + this.#backoff(attempt, result.retryAfterMs);
         continue;
       }
