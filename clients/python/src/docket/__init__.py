@@ -16,7 +16,7 @@ Example::
         return "approved"
 """
 
-from ._client import DECISION_SCHEMA_V1, Docket, DocketStats, create_docket, default_docket, set_default_docket
+from ._client import DECISION_SCHEMA_V1, PRODUCER_REPORT_SCHEMA_V1, Docket, DocketStats, create_docket, default_docket, set_default_docket
 from ._context import (
     ActiveDecision,
     Recording,
@@ -51,6 +51,7 @@ __all__ = [
     "DocketError",
     "DocketStats",
     "HttpTransport",
+    "PRODUCER_REPORT_SCHEMA_V1",
     "Recording",
     "SDK_NAME",
     "SendResult",

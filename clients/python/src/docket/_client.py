@@ -15,7 +15,7 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass
-from typing import Any, Callable, Deque, Dict, Optional, Tuple
+from typing import Any, Callable, Deque, Dict, List, Optional, Sequence, Tuple
 
 from ._context import Recording, ambient_correlation
 from ._errors import DocketError, to_docket_error
@@ -24,9 +24,13 @@ from ._options import ResolvedOptions, default_producer_id, resolve_options
 from ._schema import decision_validator
 from ._spool import Spool
 from ._transport import Batch, HttpTransport, SendResult
+from ._uuid import create_uuid_v7
 from ._version import SDK_NAME, __version__
 
 DECISION_SCHEMA_V1 = "docket.decision/v1"
+PRODUCER_REPORT_SCHEMA_V1 = "docket.producer-report/v1"
+# A counter of stats() → its name in a producer report's ``losses``.
+_LOSS_KEYS = {"dropped": "dropped", "rejected": "rejected", "failed": "failed", "redaction_failed": "redactionFailed", "invalid": "invalid"}
 _MAX_KNOWN = 100_000
 _log = logging.getLogger("docket")
 
@@ -67,6 +71,8 @@ class DocketStats:
     """Batches in the spool now."""
     errors: int
     """Calls of ``on_error``."""
+    reports: int
+    """Producer reports (losses, ``docket.producer-report/v1``) the ledger has recorded."""
 
 
 def _now_iso() -> str:
@@ -116,13 +122,22 @@ class Docket:
         self._oldest_at = 0.0
         self._seq = 0
         self._counts: Dict[str, int] = dict.fromkeys(
-            ("captured", "invalid", "redaction_failed", "dropped", "accepted", "duplicates", "rejected", "failed", "retries", "spooled", "errors"), 0
+            ("captured", "invalid", "redaction_failed", "dropped", "accepted", "duplicates", "rejected", "failed", "retries", "spooled", "errors", "reports"), 0
         )
+        # Losses since the last producer report; the next batch carries them to the ledger.
+        self._losses: Dict[str, int] = dict.fromkeys(_LOSS_KEYS.values(), 0)
+        self._lost_seqs: List[int] = []
+        self._loss_reasons: Dict[str, int] = {}
+        self._loss_pending = False
+        self._loss_at = 0.0
+        self._report_seq = 0
         self._dropping = False
         self._held: Optional[Batch] = None
         self._attempt = 0
         self._not_before = 0.0
         self._degraded = False
+        # The last delivery attempt failed (and may be retried): the spool then counts as done.
+        self._failing = False
         self._woken = False
         self._flushing = 0
         self._stopping = False
@@ -161,8 +176,6 @@ class Docket:
         decision_id = ""
         try:
             given = decision.get("id") if isinstance(decision, dict) else None
-            from ._uuid import create_uuid_v7
-
             decision_id = given if isinstance(given, str) else create_uuid_v7()
             if self._closed:
                 self._count("dropped")
@@ -188,7 +201,7 @@ class Docket:
                     if not isinstance(snapshot, dict):
                         raise TypeError(f"the redactor returned {type(snapshot).__name__}, not a dict")
                 except Exception as error:  # noqa: BLE001 - fail closed: never sent
-                    self._count("redaction_failed")
+                    self._lose("redaction_failed", "REDACTION_FAILED")
                     self.report(to_docket_error("REDACTION_FAILED", error, f"decision {decision_id} dropped"))
                     return decision_id
             if self._validate is not None:
@@ -196,7 +209,7 @@ class Docket:
                 if issues:
                     first = issues[0]
                     more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
-                    self._count("invalid")
+                    self._lose("invalid", "DECISION_INVALID")
                     self.report(
                         DocketError(
                             "DECISION_INVALID",
@@ -210,7 +223,7 @@ class Docket:
                 seq = self._seq
                 self._seq += 1
                 if len(self._queue) >= self._o.max_queue:
-                    self._counts["dropped"] += 1
+                    self._lose("dropped", "QUEUE_FULL", [seq])
                     dropping, self._dropping = self._dropping, True
                     if not dropping:
                         self.report(DocketError("QUEUE_FULL", f"queue full ({self._o.max_queue}): dropping from seq {seq}"))
@@ -227,10 +240,10 @@ class Docket:
                     self._woken = self._woken or self._degraded or self._o.immediate or len(self._queue) >= self._o.max_batch
                     self._cond.notify_all()
         except DocketError as error:
-            self._count("invalid")
+            self._lose("invalid", error.code)
             self.report(error)
         except Exception as error:  # noqa: BLE001 - never into the host
-            self._count("invalid")
+            self._lose("invalid", "CAPTURE_FAILED")
             self.report(to_docket_error("CAPTURE_FAILED", error, "capture() could not snapshot the decision"))
         return decision_id
 
@@ -258,8 +271,9 @@ class Docket:
     # ---- flush, shutdown, receipt, stats ----
 
     def flush(self, timeout: Optional[float] = None) -> bool:
-        """Sends everything captured so far; ``True`` once it is durable on the server or in the
-        spool, ``False`` at the deadline (seconds; default ``shutdown_timeout_ms``). Never raises.
+        """Sends everything captured so far, and the producer report of any losses; ``True`` once
+        it is durable on the server or in the spool, ``False`` at the deadline (seconds; default
+        ``shutdown_timeout_ms``). Never raises.
 
         Example::
 
@@ -395,12 +409,53 @@ class Docket:
             self._counts[name] += n
 
     def _is_idle(self) -> bool:
-        return not self._queue and self._held is None
+        # The spool counts until the server has failed once: what it holds is durable, but while
+        # the server answers it is delivered first (a process that adopted a dead one's spool).
+        spool_done = self._spool is None or self._spool.pending == 0 or self._failing
+        return not self._queue and self._held is None and not self._loss_pending and spool_done
+
+    def _lose(self, kind: str, code: str, seqs: Sequence[int] = ()) -> None:
+        """Counts a loss (``kind`` a counter of :class:`DocketStats`); it reaches the ledger in
+        the next producer report."""
+        n = len(seqs) or 1
+        with self._cond:
+            self._counts[kind] += n
+            self._losses[_LOSS_KEYS[kind]] += n
+            self._loss_reasons[code] = self._loss_reasons.get(code, 0) + n
+            self._lost_seqs.extend(seq for seq in seqs if seq >= 0)
+            if not self._loss_pending:
+                self._loss_pending = True
+                self._loss_at = time.monotonic()
+                self._cond.notify_all()
+
+    def _take_report(self) -> Optional[str]:
+        """The pending losses as a ``docket.producer-report/v1`` (JSON), or ``None`` when none.
+        Called with the lock held."""
+        if not self._loss_pending:
+            return None
+        report = {
+            "schema": PRODUCER_REPORT_SCHEMA_V1,
+            "id": create_uuid_v7(),
+            "ts": _now_iso(),
+            "producer": {"id": self.producer_id, "sdk": self._sdk},
+            "reportSeq": self._report_seq,
+            "losses": self._losses,
+            "gaps": to_ranges(self._lost_seqs),
+            "reasons": self._loss_reasons,
+        }
+        self._report_seq += 1
+        self._losses = dict.fromkeys(_LOSS_KEYS.values(), 0)
+        self._lost_seqs = []
+        self._loss_reasons = {}
+        self._loss_pending = False
+        return dumps(report)
 
     def _due(self, now: float) -> bool:
         if self._held is not None:
             return True
         if self._spool is not None and self._spool.pending > 0 and now >= self._not_before:
+            return True
+        if self._loss_pending and (self._flushing > 0 or now - self._loss_at >= self._o.flush_interval_ms / 1000 or now >= self._deadline):
             return True
         if not self._queue:
             return False
@@ -416,6 +471,8 @@ class Docket:
         waits = []
         if self._queue:
             waits.append(self._oldest_at + self._o.flush_interval_ms / 1000 - now)
+        if self._loss_pending:
+            waits.append(self._loss_at + self._o.flush_interval_ms / 1000 - now)
         if self._spool is not None and self._spool.pending > 0:
             waits.append(self._not_before - now)
         return max(0.0, min(waits)) if waits else None
@@ -456,23 +513,27 @@ class Docket:
         return min(max(jittered, after), max(most, after))
 
     def _take_batch(self) -> Optional[Batch]:
+        """The next batch from memory: up to max_batch records and max_batch_bytes, and the
+        losses since the last producer report, as a report, when there are any."""
         with self._cond:
             if self._held is not None:
                 return self._held
-            ids, records, size = [], [], 0
+            ids, seqs, records, size = [], [], [], 0
             while self._queue and len(ids) < self._o.max_batch:
                 item = self._queue[0]
                 if ids and size + len(item[2]) > self._o.max_batch_bytes:
                     break
                 self._queue.popleft()
                 ids.append(item[0])
+                seqs.append(item[1])
                 records.append(item[2])
                 size += len(item[2]) + 1
             if self._queue:
                 self._oldest_at = time.monotonic()
-            if not ids:
+            report = self._take_report()
+            if not ids and report is None:
                 return None
-            self._held = Batch(ids, records)
+            self._held = Batch(ids, records, seqs, [report] if report is not None else [])
             return self._held
 
     def _release(self) -> None:
@@ -491,6 +552,13 @@ class Docket:
             result = SendResult(ok=False, retryable=True, error=to_docket_error("SEND_FAILED", error))
         if result.ok:
             self._apply_results(batch, result.results)
+            for item in getattr(result, "report_results", None) or []:
+                if isinstance(item, dict) and item.get("status") in ("accepted", "duplicate"):
+                    self._count("reports")
+                    continue
+                code = item.get("code", "") if isinstance(item, dict) else ""
+                message = item.get("message", "no result") if isinstance(item, dict) else "no result"
+                self.report(DocketError("REPORT_REJECTED", f"producer report rejected by the ledger: {code} {message}"))
         return result
 
     def _apply_results(self, batch: Batch, results: list) -> None:
@@ -505,14 +573,16 @@ class Docket:
                     if len(self._known) > _MAX_KNOWN:
                         self._known.popitem(last=False)
                     continue
-                self._counts["rejected"] += 1
+            seq = batch.seqs[position] if position < len(batch.seqs) else -1
             code = item.get("code") if isinstance(item, dict) and isinstance(item.get("code"), str) else "REJECTED"
             message = item.get("message", "no result") if isinstance(item, dict) else "no result"
+            self._lose("rejected", code, [seq])
             self.report(DocketError(code, f"decision {decision_id} rejected by the ledger: {message}"))
 
     def _give_up(self, batch: Batch, error: DocketError) -> None:
         with self._cond:
-            self._counts["failed"] += len(batch.ids)
+            if batch.ids:
+                self._lose("failed", error.code, batch.seqs or [-1] * len(batch.ids))
             self._pending_ids.difference_update(batch.ids)
         self.report(DocketError(error.code, f"{len(batch.ids)} decisions lost: {error.message}", cause=error))
 
@@ -560,12 +630,18 @@ class Docket:
                     spool.ack(head)
                     self._attempt = 0
                     self._not_before = 0.0
-                    self._degraded = spool.pending > 0
+                    with self._cond:
+                        self._degraded = spool.pending > 0
+                        self._failing = False
+                        self._cond.notify_all()
                     continue
                 self._count("retries")
                 if self._attempt == 0:
                     self.report(result.error)
-                self._degraded = True
+                with self._cond:
+                    self._degraded = True
+                    self._failing = True
+                    self._cond.notify_all()
                 self._not_before = time.monotonic() + self._backoff(self._attempt, result.retry_after_s)
                 self._attempt += 1
                 self._memory_to_spool()
@@ -584,6 +660,7 @@ class Docket:
                 if not result.ok:
                     self._give_up(batch, result.error)
                 self._attempt = 0
+                self._failing = False
                 self._release()
                 continue
             self._count("retries")
@@ -591,13 +668,31 @@ class Docket:
             self._attempt += 1
             if attempt + 1 >= self._o.max_attempts and self._to_spool(batch):
                 self.report(DocketError(result.error.code, f"{result.error.message} (spooling)", cause=result.error))
+                with self._cond:
+                    self._degraded = True
+                    self._failing = True
                 self._release()
-                self._degraded = True
                 self._not_before = time.monotonic() + self._backoff(attempt, result.retry_after_s)
                 continue
             if attempt == 0:
                 self.report(result.error)
             self._wait(self._backoff(attempt, result.retry_after_s))
+
+
+def to_ranges(seqs: Sequence[int]) -> List[List[int]]:
+    """Sorted, merged inclusive ranges of ``seqs``.
+
+    Example::
+
+        to_ranges([9, 3, 4, 5])  # [[3, 5], [9, 9]]
+    """
+    ranges: List[List[int]] = []
+    for seq in sorted(set(seqs)):
+        if ranges and ranges[-1][1] + 1 == seq:
+            ranges[-1][1] = seq
+        else:
+            ranges.append([seq, seq])
+    return ranges
 
 
 def create_docket(**options: Any) -> Docket:

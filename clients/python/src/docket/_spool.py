@@ -2,7 +2,8 @@
 fsynced before ``append`` returns, delivered in order once the server is back.
 
 The file format is ``@docket/sdk``'s, so either client can deliver what the other spooled: one
-JSON object per line, ``{"b":n,"d":[record,…]}`` appends batch ``n``; ``{"a":n}`` says batch ``n``
+JSON object per line, ``{"b":n,"d":[record,…]}`` appends batch ``n`` (with ``"r":[report,…]`` when it
+carries producer reports); ``{"a":n}`` says batch ``n``
 was delivered (not fsynced: losing an ack only re-sends a batch, which the server answers as
 duplicates). A last line without its newline is a torn write and is ignored; a corrupt line is
 skipped and reported. Files left by a dead process (``<file>.lock`` missing, or naming a dead pid
@@ -93,7 +94,7 @@ def parse_spool(data: bytes, report: Callable[[DocketError], None], path: str) -
         line += 1
         try:
             parsed = json.loads(data[offset:end].decode("utf-8"))
-            if isinstance(parsed.get("b"), int) and isinstance(parsed.get("d"), list):
+            if isinstance(parsed.get("b"), int) and isinstance(parsed.get("d"), list) and isinstance(parsed.get("r", []), list):
                 batches[parsed["b"]] = _Entry(parsed["b"], offset, end - offset)
                 next_no = max(next_no, parsed["b"] + 1)
             elif isinstance(parsed.get("a"), int):
@@ -171,7 +172,8 @@ class Spool:
             if self._handle is None:
                 self._handle = os.open(own.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
             no = own.next_no
-            data = ('{"b":%d,"d":[%s]}\n' % (no, ",".join(batch.records))).encode("utf-8")
+            reports = ',"r":[%s]' % ",".join(batch.reports) if batch.reports else ""
+            data = ('{"b":%d,"d":[%s]%s}\n' % (no, ",".join(batch.records), reports)).encode("utf-8")
             os.write(self._handle, data)
             os.fsync(self._handle)
             own.next_no += 1
@@ -192,7 +194,9 @@ class Spool:
                 return SpooledBatch(
                     Batch(
                         ids=[r.get("id", "") if isinstance(r, dict) else "" for r in records],
-                        records=[json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records],
+                        records=[_compact(r) for r in records],
+                        seqs=[_seq_of(r) for r in records],
+                        reports=[_compact(r) for r in parsed.get("r", [])],
                     ),
                     segment.path,
                     entry.no,
@@ -244,6 +248,16 @@ class Spool:
                     _remove(f"{segment.path}.lock")
             except OSError as error:
                 self._report(to_docket_error("SPOOL_IO", error, "closing the spool"))
+
+
+def _compact(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _seq_of(record: object) -> int:
+    producer = record.get("producer") if isinstance(record, dict) else None
+    seq = producer.get("seq") if isinstance(producer, dict) else None
+    return seq if isinstance(seq, int) and not isinstance(seq, bool) else -1
 
 
 def _remove(path: str) -> None:

@@ -1,5 +1,6 @@
-"""Delivery over the Docket HTTP API with the standard library: ``POST /v1/decisions`` (gzip when
-worth it) and ``GET /v1/decisions/{id}/proof``. Never raises: every failure is a result."""
+"""Delivery over the Docket HTTP API with the standard library: ``POST /v1/decisions`` and
+``POST /v1/producer-reports`` (gzip when worth it) and ``GET /v1/decisions/{id}/proof``. Never
+raises: every failure is a result."""
 
 from __future__ import annotations
 
@@ -21,18 +22,34 @@ GZIP_MIN_BYTES = 1024
 
 @dataclass
 class Batch:
-    """One batch, already serialized: the JSON text of each record, in producer order."""
+    """One batch, already serialized: the JSON text of each record, in producer order, ``seqs``
+    their producer seqs (``-1`` when unknown); ``reports`` the JSON text of producer reports
+    (``docket.producer-report/v1``: losses since the previous report) to deliver with it.
+
+    Example::
+
+        Batch(ids=[decision_id], records=[text], seqs=[0])
+    """
 
     ids: List[str]
     records: List[str]
+    seqs: List[int] = field(default_factory=list)
+    reports: List[str] = field(default_factory=list)
 
 
 @dataclass
 class SendResult:
-    """Outcome of one delivery attempt; ``retryable`` failures are retried, then spooled."""
+    """Outcome of one delivery attempt; ``retryable`` failures are retried, then spooled.
+    ``report_results`` has one result per report of the batch (when it had any).
+
+    Example::
+
+        SendResult(ok=False, retryable=True, retry_after_s=1.0, error=error)
+    """
 
     ok: bool
     results: List[Dict[str, Any]] = field(default_factory=list)
+    report_results: List[Dict[str, Any]] = field(default_factory=list)
     retryable: bool = False
     retry_after_s: Optional[float] = None
     error: Optional[DocketError] = None
@@ -81,7 +98,7 @@ class HttpTransport:
     Example::
 
         transport = HttpTransport("http://127.0.0.1:7420", "dk_…")
-        result = transport.send(Batch(ids=[id], records=[text]), timeout=30)
+        result = transport.send(Batch(ids=[id], records=[text], seqs=[0]), timeout=30)
     """
 
     def __init__(self, url: str, api_key: str, *, read_key: Optional[str] = None, use_gzip: bool = True, user_agent: str = "") -> None:
@@ -94,14 +111,31 @@ class HttpTransport:
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
     def send(self, batch: Batch, timeout: float) -> SendResult:
-        """Delivers one batch; returns once the accepted records are durable on the server."""
-        text = '{"decisions":[' + ",".join(batch.records) + "]}"
+        """Delivers one batch: its decisions, then its producer reports (a retry re-sends both;
+        the server answers them as duplicates). Returns once the accepted items are durable."""
+        deadline = time.monotonic() + timeout
+        results: List[Dict[str, Any]] = []
+        if batch.records:
+            sent = self._post("/v1/decisions", '{"decisions":[' + ",".join(batch.records) + "]}", len(batch.ids), timeout)
+            if not sent.ok:
+                return sent
+            results = sent.results
+        if not batch.reports:
+            return SendResult(ok=True, results=results)
+        left = max(0.05, deadline - time.monotonic())
+        sent = self._post("/v1/producer-reports", '{"reports":[' + ",".join(batch.reports) + "]}", len(batch.reports), left)
+        if not sent.ok:
+            return sent
+        return SendResult(ok=True, results=results, report_results=sent.results)
+
+    def _post(self, path: str, text: str, expected: int, timeout: float) -> SendResult:
+        """POSTs ``text`` to ``path``; ok with ``expected`` item results, else a (maybe retryable) failure."""
         body = text.encode("utf-8")
         headers = {"authorization": f"Bearer {self._api_key}", "content-type": "application/json", "user-agent": self._agent}
         if self._gzip and len(body) >= GZIP_MIN_BYTES:
             body = gzip.compress(body, compresslevel=6)
             headers["content-encoding"] = "gzip"
-        request = urllib.request.Request(f"{self._base}/v1/decisions", data=body, headers=headers, method="POST")
+        request = urllib.request.Request(f"{self._base}{path}", data=body, headers=headers, method="POST")
         try:
             with self._opener.open(request, timeout=max(0.001, timeout)) as response:
                 status = response.status
@@ -112,19 +146,19 @@ class HttpTransport:
                 ok=False,
                 retryable=_is_retryable(error.code),
                 retry_after_s=parse_retry_after(error.headers.get("retry-after") if error.headers else None),
-                error=DocketError("SEND_FAILED", f"POST /v1/decisions answered {error.code} {_problem(error.code, answer)}"),
+                error=DocketError("SEND_FAILED", f"POST {path} answered {error.code} {_problem(error.code, answer)}"),
             )
         except Exception as error:  # noqa: BLE001 - connection refused, reset, timeout, DNS…
             reason = getattr(error, "reason", error)
-            return SendResult(ok=False, retryable=True, error=DocketError("SEND_UNREACHABLE", f"POST /v1/decisions: {reason}", cause=error))
+            return SendResult(ok=False, retryable=True, error=DocketError("SEND_UNREACHABLE", f"POST {path}: {reason}", cause=error))
         if status != 200:
-            return SendResult(ok=False, retryable=_is_retryable(status), error=DocketError("SEND_FAILED", f"POST /v1/decisions answered {status}"))
+            return SendResult(ok=False, retryable=_is_retryable(status), error=DocketError("SEND_FAILED", f"POST {path} answered {status}"))
         try:
             results = json.loads(answer.decode("utf-8"))["results"]
-            if not isinstance(results, list) or len(results) != len(batch.ids):
-                raise ValueError("not one result per record")
+            if not isinstance(results, list) or len(results) != expected:
+                raise ValueError("not one result per item")
         except Exception as error:  # noqa: BLE001
-            return SendResult(ok=False, retryable=True, error=DocketError("SEND_BAD_ANSWER", f"server answer has no result per record: {error}"))
+            return SendResult(ok=False, retryable=True, error=DocketError("SEND_BAD_ANSWER", f"POST {path}: no result per item: {error}"))
         return SendResult(ok=True, results=results)
 
     def proof(self, decision_id: str, timeout: float) -> Dict[str, Any]:
