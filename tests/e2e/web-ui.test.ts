@@ -3,7 +3,8 @@
  * by playwright-core, against a real in-process server seeded through the SDK. Sign in, search,
  * open a decision and see its proof verified in the browser; export a bundle and check it with
  * @docket/core; the ledger's consistency; the access log; a reader key sees no subject content;
- * 390 px; keyboard only; and a record tampered with in the SQLite file is reported as such.
+ * 390 px; keyboard only; an erased subject's decision (content gone, proof still verifying,
+ * proof-only export); and a record tampered with in the SQLite file is reported as such.
  * Screenshots of the main pages go to test-output/screenshots/ for a person to look at.
  */
 import assert from 'node:assert/strict';
@@ -336,6 +337,142 @@ describe('web UI in Chromium', () => {
     await page.waitForSelector('#verification[data-state="intact"]');
     assert.equal(await page.evaluate<string>('document.activeElement?.tagName'), 'H1');
     await page.context().close();
+  });
+
+  test('an erased subject: the page says what is gone and why, and the proof still verifies', async () => {
+    // A decision about applicant-1005 gets an override, then the subject is erased (GDPR Art. 17).
+    const target = seeded.ids[5]!;
+    const headers = (key: string) => ({
+      authorization: `Bearer ${key}`,
+      'content-type': 'application/json',
+    });
+    const event = await fetch(`${server.url}/v1/decisions/${target}/events`, {
+      method: 'POST',
+      headers: headers(server.keys.default.ingest),
+      body: JSON.stringify({
+        kind: 'override',
+        actor: 'underwriter.a.berg',
+        reason: 'Applicant asked for a smaller amount.',
+      }),
+    });
+    assert.equal(event.status, 201, await event.text());
+    const erase = await fetch(`${server.url}/v1/subjects/applicant-1005/erase`, {
+      method: 'POST',
+      headers: headers(server.keys.default.admin),
+      body: JSON.stringify({ reason: 'Data subject request DSR-2026-0042' }),
+    });
+    const erasedText = await erase.text();
+    assert.equal(erase.status, 200, erasedText);
+    const erased = JSON.parse(erasedText) as { decisions: number; tombstone: { index: number } };
+    assert.equal(erased.decisions, 1);
+    // The API keeps the decision, its time and proof; the content is gone.
+    const api = (await (
+      await fetch(`${server.url}/v1/decisions/${target}`, {
+        headers: headers(server.keys.default.auditor),
+      })
+    ).json()) as { erased: boolean; content: unknown; events: { erased: boolean }[] };
+    assert.equal(api.erased, true);
+    assert.equal(api.content, null);
+    assert.deepEqual(
+      api.events.map((e) => e.erased),
+      [true],
+    );
+
+    const page = await open();
+    await signIn(page, server.keys.default.auditor, 'DSR-2026-0042 follow-up');
+    // The list keeps the decision, marked as erased, without pretending to know its content.
+    await page.waitForSelector('table.decisions tbody tr');
+    assert.equal(await page.locator('table.decisions tbody tr').count(), seeded.ids.length);
+    const row = page.locator(`table.decisions tbody tr:has(a[href="/ui/decisions/${target}"])`);
+    assert.equal(await row.count(), 1);
+    const rowText = (await row.textContent()) ?? '';
+    assert.match(rowText, /Erased decision/);
+    assert.match(rowText, /subject erased/);
+    assert.doesNotMatch(rowText, /applicant-1005/);
+    await shot(page, 'decisions-erased-1280');
+    await row.locator('a').first().click();
+    await page.waitForSelector('h1:text-is("Erased decision")');
+
+    // The page says what is gone and why.
+    const gone = page.locator('#erasure');
+    await gone.waitFor();
+    const goneText = (await gone.textContent()) ?? '';
+    assert.match(goneText, /subject of this decision was erased/i);
+    assert.match(goneText, /data key was destroyed/);
+    assert.match(goneText, /GDPR Art\. 17/);
+    // Which fields are gone: the names the leaf commits to (from the evidence bundle).
+    await page.waitForSelector('#erasure [data-fields="loaded"]');
+    const fields = (await page.textContent('#erasure [data-fields]')) ?? '';
+    for (const f of ['goal', 'context', 'outcome', 'reasoning'])
+      assert.match(fields, new RegExp(f));
+    // What remains: the time, the pseudonym, the leaf, the proof.
+    assert.match(goneText, /pseudonym/);
+    // The override recorded before the erasure is still listed, its details erased too.
+    const events = (await page.textContent('[aria-labelledby="sec-events"]')) ?? '';
+    assert.match(events, /Details erased with the subject/);
+    assert.doesNotMatch(events, /underwriter\.a\.berg/);
+
+    // The panel: signature, inclusion and leaf verify; the content checks are not possible.
+    const panel = page.locator('#verification[data-state="erased"]');
+    await panel.waitFor();
+    const verdict = (await panel.locator('.verdict').textContent()) ?? '';
+    assert.match(verdict, /^Intact\./);
+    assert.match(verdict, /erased/);
+    assert.match(verdict, /not a sign of tampering/);
+    assert.doesNotMatch(verdict, /Not intact/);
+    assert.deepEqual(
+      await Promise.all(
+        (await page.locator('#verification li.check').all()).map(
+          async (e) => `${await e.getAttribute('data-check')}:${await e.getAttribute('class')}`,
+        ),
+      ),
+      [
+        'signature:check pass',
+        'inclusion:check pass',
+        'leaf:check pass',
+        'commitments:check skip',
+        'content:check skip',
+      ],
+    );
+    assert.match(
+      (await page.textContent('li[data-check="commitments"]')) ?? '',
+      /subject was erased/,
+    );
+    assert.equal(await page.locator('#verification .verdict.fail').count(), 0);
+    await shot(page, 'decision-erased-1280');
+
+    // Export: a proof-only bundle (leaf, proof, checkpoint) that still verifies offline.
+    const exportText = (await page.textContent('[aria-labelledby="export-heading"]')) ?? '';
+    assert.match(exportText, /proof only/i);
+    assert.equal(await page.locator('#disclose').count(), 0);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+    assert.equal(download.suggestedFilename(), `docket-bundle-${target}.json`);
+    const bundle = JSON.parse(readFileSync(await download.path(), 'utf8')) as {
+      erased: boolean;
+      disclosed: Record<string, unknown>;
+    };
+    assert.equal(bundle.erased, true);
+    assert.deepEqual(bundle.disclosed, {});
+    const log = (await (
+      await fetch(`${server.url}/v1/log`, { headers: headers(server.keys.default.reader) })
+    ).json()) as { vkey: string };
+    const checked = checkBundle(bundle, log.vkey);
+    assert.equal(checked.ok, true, JSON.stringify(checked));
+    assert.deepEqual(checked.verifiedFields, []);
+    assert.match(
+      (await page.textContent('[aria-labelledby="export-heading"]')) ?? '',
+      /Downloaded/,
+    );
+    await page.context().close();
+
+    // On a phone the page fits; the verdict, first as on every decision, already says erased.
+    const phone = await open(390, 844);
+    await signIn(phone, server.keys.default.auditor);
+    await phone.goto(`${server.url}/ui/decisions/${target}`);
+    await phone.locator('#verification[data-state="erased"]').waitFor();
+    assert.equal(await noHorizontalScroll(phone), true);
+    await shot(phone, 'decision-erased-390');
+    await phone.context().close();
   });
 
   test('a record changed in the SQLite file fails verification, and the panel says how', async () => {

@@ -172,8 +172,15 @@ export async function checkDecision(input: {
   // 3–5 need the salts, which only an evidence bundle (auditor, admin) carries.
   if (bundle === undefined) {
     const why = input.bundleMissing ?? 'no evidence bundle';
-    for (const name of ['leaf', 'commitments', 'content'] as const) {
-      steps.push({ name, status: 'skip', detail: `Not checked: ${why}.` });
+    steps.push({ name: 'leaf', status: 'skip', detail: `Not checked: ${why}.` });
+    for (const name of ['commitments', 'content'] as const) {
+      steps.push({
+        name,
+        status: 'skip',
+        detail: decision.erased
+          ? 'Not possible: the subject was erased, and its content went with its key.'
+          : `Not checked: ${why}.`,
+      });
     }
   } else {
     await checkLeaf(decision, bundle, steps);
@@ -249,12 +256,12 @@ async function checkLeaf(
       name: 'commitments',
       status: 'skip',
       detail:
-        'Not checked: the subject was erased, so the content and its salts are gone (the leaf still verifies).',
+        'Not possible: the subject was erased, and the content and the salts that open these commitments went with its key. Expected after an erasure; the leaf above still verifies.',
     });
     steps.push({
       name: 'content',
       status: 'skip',
-      detail: 'Not checked: erased content cannot be shown.',
+      detail: 'Not possible: there is no content left to compare with the leaf.',
     });
     return;
   }

@@ -342,13 +342,6 @@ function eventsSection(view: DecisionView): HTMLElement {
   return section(
     'sec-events',
     'What happened next',
-    view.erased
-      ? notice(
-          'warn',
-          'Subject erased',
-          "The subject's data key was destroyed (GDPR Art. 17): this content is gone for good. The leaf and every proof still verify.",
-        )
-      : null,
     view.events.length === 0
       ? h(
           'p',
@@ -395,6 +388,58 @@ function eventsSection(view: DecisionView): HTMLElement {
   );
 }
 
+/**
+ * What an erasure took away and what it left. The field names come from the leaf's commitments
+ * (the evidence bundle), filled in by {@link showErasedFields} once the bundle is read.
+ */
+function erasureNotice(view: DecisionView): HTMLElement {
+  const box = h(
+    'section',
+    { class: 'notice warn', id: 'erasure', 'aria-labelledby': 'erasure-heading' },
+    h('h2', { id: 'erasure-heading' }, 'Subject erased: the content of this decision is gone'),
+    h(
+      'p',
+      {},
+      'The subject of this decision was erased on request (GDPR Art. 17, right to erasure): its data key was destroyed, so what the agent saw, weighed and chose can no longer be decrypted by anyone, this server included. ',
+      view.events.length === 0
+        ? null
+        : 'The details of the events linked to it were encrypted under the same key and are gone too.',
+    ),
+    h(
+      'p',
+      { 'data-fields': 'pending' },
+      'Erased fields: ',
+      h('span', { class: 'muted' }, 'read from the leaf…'),
+    ),
+    h(
+      'p',
+      {},
+      'What remains: the log entry and its time, the subject’s pseudonym (not the id) and the leaf’s salted commitments, so the proof below still shows that this entry was recorded and never changed. The erasure itself is recorded as a tombstone entry in the log (with the reason given) and in the ',
+      h('a', { href: '/ui/access' }, 'access log'),
+      ' (which key erased this pseudonym, and when).',
+    ),
+  );
+  return box;
+}
+
+/** Fills the erasure notice's list of erased fields from the bundle's envelope. */
+function showErasedFields(main: HTMLElement, bundle: BundleInput | undefined): void {
+  const target = main.querySelector<HTMLElement>('#erasure [data-fields]');
+  if (target === null) return;
+  const names = bundle === undefined ? [] : Object.keys(bundle.envelope.commitments).sort();
+  if (names.length === 0) {
+    target.remove();
+    return;
+  }
+  target.dataset['fields'] = 'loaded';
+  replace(
+    target,
+    `Erased fields (${formatCount(names.length)}): `,
+    names.flatMap((n, i) => (i === 0 ? [h('code', {}, n)] : [', ', h('code', {}, n)])),
+    '.',
+  );
+}
+
 const STEP_TITLE: Readonly<Record<CheckStep['name'], string>> = {
   signature: 'Checkpoint signature',
   inclusion: 'Inclusion in the log',
@@ -409,6 +454,7 @@ function renderCheck(
   check: DecisionCheck,
   vkey: string,
   session: Session,
+  erased: boolean,
 ): void {
   const failed = check.steps.find((s) => s.status === 'fail');
   const headline = failed
@@ -418,21 +464,31 @@ function renderCheck(
         h('strong', {}, 'Not intact. '),
         failed.detail,
       )
-    : check.complete
+    : erased
       ? h(
           'p',
           { class: 'verdict ok' },
           h('strong', {}, 'Intact. '),
-          'Verified in this browser: the record shown here is the one the log signed.',
+          check.steps.find((s) => s.name === 'leaf')?.status === 'pass'
+            ? 'The signed log includes this entry and its leaf is unchanged. '
+            : 'The signed log includes this entry. ',
+          'Its content was erased with its subject, so it can no longer be compared with the leaf: that is what an erasure does, not a sign of tampering.',
         )
-      : h(
-          'p',
-          { class: 'verdict ok' },
-          h('strong', {}, 'Intact. '),
-          canSeeContent(session.role)
-            ? 'The signed log includes this entry.'
-            : 'The signed log includes this entry. With an auditor key this page would also recompute the leaf from its content.',
-        );
+      : check.complete
+        ? h(
+            'p',
+            { class: 'verdict ok' },
+            h('strong', {}, 'Intact. '),
+            'Verified in this browser: the record shown here is the one the log signed.',
+          )
+        : h(
+            'p',
+            { class: 'verdict ok' },
+            h('strong', {}, 'Intact. '),
+            canSeeContent(session.role)
+              ? 'The signed log includes this entry.'
+              : 'The signed log includes this entry. With an auditor key this page would also recompute the leaf from its content.',
+          );
   replace(
     panel,
     h('h2', { id: 'verify-heading' }, 'Verification'),
@@ -483,7 +539,7 @@ async function runCheck(
   view: DecisionView,
   log: LogInfo,
   vkey: string,
-): Promise<void> {
+): Promise<BundleInput | undefined> {
   const { session } = ctx;
   replace(
     panel,
@@ -517,9 +573,15 @@ async function runCheck(
     ...(bundleMissing === undefined ? {} : { bundleMissing }),
     ed: await ed25519(),
   });
-  if (!ctx.alive()) return;
-  panel.dataset['state'] = check.ok ? (check.complete ? 'intact' : 'partial') : 'failed';
-  renderCheck(panel, check, vkey, session);
+  if (!ctx.alive()) return undefined;
+  panel.dataset['state'] = !check.ok
+    ? 'failed'
+    : check.complete
+      ? 'intact'
+      : view.erased
+        ? 'erased'
+        : 'partial';
+  renderCheck(panel, check, vkey, session, view.erased);
   if (
     check.ok &&
     check.checkpoint !== undefined &&
@@ -533,6 +595,7 @@ async function runCheck(
       seenAt: new Date().toISOString(),
     });
   }
+  return bundle;
 }
 
 function exportBox(ctx: PageContext, view: DecisionView): HTMLElement {
@@ -565,8 +628,10 @@ function exportBox(ctx: PageContext, view: DecisionView): HTMLElement {
       replace(status, 'Preparing…');
       try {
         const committed = Object.keys(view.content ?? {});
-        const wanted =
-          select.value === 'all'
+        // Nothing is left to disclose once erased: the bundle is the proof only.
+        const wanted = view.erased
+          ? ''
+          : select.value === 'all'
             ? 'all'
             : select.value
                 .split(',')
@@ -608,8 +673,14 @@ function exportBox(ctx: PageContext, view: DecisionView): HTMLElement {
       { class: 'muted small' },
       'A file anyone can check offline with the log’s public key. The export is recorded in the access log.',
     ),
-    h('label', { for: 'disclose' }, 'Disclose'),
-    select,
+    view.erased
+      ? h(
+          'p',
+          { class: 'small' },
+          'The content was erased, so the bundle is the proof only: the leaf, its inclusion proof and the signed checkpoint. It shows that this entry was recorded and never changed, not what it said.',
+        )
+      : h('label', { for: 'disclose' }, 'Disclose'),
+    ...(view.erased ? [] : [select]),
     button,
     status,
   );
@@ -715,7 +786,8 @@ export async function decisionPage(ctx: PageContext, id: string): Promise<void> 
   );
 
   const body: Child[] = [];
-  if (view.withheld) {
+  if (view.erased) body.push(erasureNotice(view));
+  else if (view.withheld) {
     body.push(
       notice(
         'warn',
@@ -810,5 +882,6 @@ export async function decisionPage(ctx: PageContext, id: string): Promise<void> 
     header,
     h('div', { class: 'decision-grid' }, h('div', { class: 'decision-main' }, body), aside),
   );
-  await runCheck(ctx, panel, view, log, log.vkey);
+  const bundle = await runCheck(ctx, panel, view, log, log.vkey);
+  if (view.erased && ctx.alive()) showErasedFields(main, bundle);
 }

@@ -68,7 +68,18 @@ function row(item: EntryView): HTMLElement {
       'td',
       { 'data-label': 'Decision', class: 'goal' },
       h('a', { href }, title),
-      item.withheld ? h('span', { class: 'muted small' }, ' (needs an auditor key)') : null,
+      item.erased
+        ? h(
+            'span',
+            {
+              class: 'muted small',
+              title: 'The subject was erased: the content is gone, the proof remains',
+            },
+            ' (subject erased; its proof still verifies)',
+          )
+        : item.withheld
+          ? h('span', { class: 'muted small' }, ' (needs an auditor key)')
+          : null,
     ),
     h(
       'td',
