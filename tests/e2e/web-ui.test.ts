@@ -401,6 +401,10 @@ describe('web UI in Chromium', () => {
     assert.match(goneText, /data key was destroyed/);
     assert.match(goneText, /GDPR Art\. 17/);
     // Which fields are gone: the names the leaf commits to (from the evidence bundle).
+    // The tombstone is linked: when, which entry, and the reason given (auditor key).
+    const tombstone = (await page.textContent('#erasure [data-erasure]')) ?? '';
+    assert.match(tombstone, /tombstone, entry #\d+/);
+    assert.match(tombstone, /Data subject request DSR-2026-0042/);
     await page.waitForSelector('#erasure [data-fields="loaded"]');
     const fields = (await page.textContent('#erasure [data-fields]')) ?? '';
     for (const f of ['goal', 'context', 'outcome', 'reasoning'])

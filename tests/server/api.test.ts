@@ -867,6 +867,22 @@ describe('HTTP API', () => {
         assert.equal(view.subject, result.subject);
         assert.ok(view.events.every((e) => e.erased && e.content === null));
         assertInclusion(view.receipt);
+        // The decision links the tombstone of its erasure; a reader sees it without the reason.
+        const { erasure } = view as DecisionViewBody & { erasure: Record<string, unknown> | null };
+        assert.deepEqual(
+          { ...erasure, ts: undefined },
+          {
+            id: result.tombstone!.id,
+            index: result.tombstone!.index,
+            ts: undefined,
+            reason: 'GDPR Art. 17 #7',
+          },
+        );
+        const forReader = assertOk<{ erasure: Record<string, unknown> }>(
+          await as('reader').get(`/v1/decisions/${r.id}`),
+        );
+        assert.equal(forReader.erasure['reason'], undefined);
+        assert.equal(forReader.erasure['id'], result.tombstone!.id);
         assertProblem(
           await as('auditor').get(`/v1/decisions/${r.id}/bundle?disclose=outcome`),
           409,

@@ -22,6 +22,7 @@ export type {
   AppendResult,
   DecisionQuery,
   EraseResult,
+  Erasure,
   EventInput,
   InclusionProof,
   LogInfo,

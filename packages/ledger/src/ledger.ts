@@ -122,6 +122,14 @@ export interface EraseResult {
   readonly tombstone: { id: string; index: number } | null;
 }
 
+/** The tombstone that erased a decision's subject (see {@link Ledger.erasureOf}). */
+export interface Erasure {
+  readonly id: string;
+  readonly index: number;
+  readonly ts: string;
+  readonly reason: string;
+}
+
 /** Facts about the log, for `docket log`. */
 export interface LogInfo {
   readonly origin: string;
@@ -1014,6 +1022,30 @@ export class Ledger {
       leafHash: hashLeaf(entry.leaf).toString('base64'),
       hashes: proof.map((h) => h.toString('base64')),
       checkpoint: treeSize === latest.size ? latest.note : null,
+    };
+  }
+
+  /**
+   * The erasure that made decision `id` unreadable: the first tombstone of its subject after it
+   * (id, index, time, reason), or null when the decision has no subject or was not erased.
+   *
+   * @example
+   * const erasure = await ledger.erasureOf(id); // { id, index, ts, reason } | null
+   */
+  async erasureOf(id: string): Promise<Erasure | null> {
+    const entry = await this.#requireEntry(id);
+    if (entry.subject === null) return null;
+    const tombstone = (await this.#store.entriesBySubject(entry.subject))
+      .filter((e) => e.type === ENTRY_TYPES.tombstone && e.index > entry.index)
+      .sort((a, b) => a.index - b.index)[0];
+    if (tombstone === undefined) return null;
+    const read = await this.#open(await this.#requireEntry(tombstone.id));
+    const reason = read.fields?.['reason'];
+    return {
+      id: tombstone.id,
+      index: tombstone.index,
+      ts: read.envelope.ts,
+      reason: typeof reason === 'string' ? reason : '',
     };
   }
 

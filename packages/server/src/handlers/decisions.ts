@@ -161,7 +161,13 @@ export const getDecision: Handler = async (ctx) => {
   if (view.content !== null || eventViews.some((e) => e.content !== null)) {
     await ctx.recordAccess('read', id);
   }
-  return { status: 200, json: { ...view, events: eventViews, receipt } };
+  // An erased decision links its tombstone (the reason is for the roles that may read content).
+  const found = view.erased ? await decisions.erasureOf(id) : null;
+  const erasure =
+    found === null || role !== 'reader'
+      ? found
+      : { id: found.id, index: found.index, ts: found.ts };
+  return { status: 200, json: { ...view, events: eventViews, receipt, erasure } };
 };
 
 /** POST /v1/decisions/{id}/events: a linked fact, durable before the answer. */

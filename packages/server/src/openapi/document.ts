@@ -204,10 +204,27 @@ const schemas = {
       ref('EntryView'),
       {
         type: 'object',
-        required: ['events', 'receipt'],
+        required: ['events', 'receipt', 'erasure'],
         properties: {
           events: { type: 'array', items: ref('EntryView') },
           receipt: ref('InclusionProof'),
+          erasure: {
+            description:
+              'For an erased decision, the tombstone of its subject’s erasure (reason only for roles that may read content); else null.',
+            oneOf: [
+              { type: 'null' },
+              {
+                type: 'object',
+                required: ['id', 'index', 'ts'],
+                properties: {
+                  id: { type: 'string' },
+                  index: size,
+                  ts: { type: 'string', format: 'date-time' },
+                  reason: { type: 'string' },
+                },
+              },
+            ],
+          },
         },
       },
     ],

@@ -131,6 +131,13 @@ export interface DecisionView extends EntryView {
     readonly hashes: readonly string[];
     readonly checkpoint: string | null;
   };
+  /** For an erased decision, its subject's tombstone (the reason only for content roles). */
+  readonly erasure?: {
+    readonly id: string;
+    readonly index: number;
+    readonly ts: string;
+    readonly reason?: string;
+  } | null;
 }
 
 /** One log in GET /v1/log. */

@@ -405,6 +405,15 @@ function erasureNotice(view: DecisionView): HTMLElement {
         ? null
         : 'The details of the events linked to it were encrypted under the same key and are gone too.',
     ),
+    view.erasure === undefined || view.erasure === null
+      ? null
+      : h(
+          'p',
+          { 'data-erasure': view.erasure.id },
+          `Erased ${formatTime(view.erasure.ts)} — tombstone, entry #${formatCount(view.erasure.index)} of the log`,
+          view.erasure.reason === undefined ? '' : `; reason given: “${view.erasure.reason}”`,
+          '.',
+        ),
     h(
       'p',
       { 'data-fields': 'pending' },
