@@ -251,36 +251,26 @@ export class DocketCallbackHandler extends BaseCallbackHandler {
 
   override handleChainEnd(outputs: ChainValues, runId: string): void {
     this.#guard('handleChainEnd', () => {
-      const run = this.#end(runId, 'chain');
-      if (run === undefined || !this.#recordsChain(run)) return;
-      const step = {
-        kind: 'chain',
-        text: clip(`${run.name} completed`),
-        data: toJsonObject({
-          inputs: run.data.inputs,
-          outputs: toJson(outputs, plainMessage) ?? null,
-          durationMs: elapsed(run),
-        }),
-      };
-      run.scope.runInAsyncScope(() => reason(step));
+      this.#endChain(runId, 'completed', { outputs: toJson(outputs, plainMessage) ?? null });
     });
   }
 
   override handleChainError(error: unknown, runId: string): void {
     this.#guard('handleChainError', () => {
-      const run = this.#end(runId, 'chain');
-      if (run === undefined || !this.#recordsChain(run)) return;
-      const step = {
-        kind: 'chain',
-        text: clip(`${run.name} failed`),
-        data: toJsonObject({
-          inputs: run.data.inputs,
-          error: toJson(error) ?? null,
-          durationMs: elapsed(run),
-        }),
-      };
-      run.scope.runInAsyncScope(() => reason(step));
+      this.#endChain(runId, 'failed', { error: toJson(error) ?? null });
     });
+  }
+
+  /** Records the end of a recorded chain as one reasoning step of its decision. */
+  #endChain(runId: string, how: 'completed' | 'failed', result: Record<string, Json>): void {
+    const run = this.#end(runId, 'chain');
+    if (run === undefined || !this.#recordsChain(run)) return;
+    const step = {
+      kind: 'chain',
+      text: clip(`${run.name} ${how}`),
+      data: toJsonObject({ inputs: run.data.inputs, ...result, durationMs: elapsed(run) }),
+    };
+    run.scope.runInAsyncScope(() => reason(step));
   }
 
   override handleAgentAction(action: AgentAction, runId: string): void {
