@@ -6,9 +6,9 @@ import { describe, test } from 'node:test';
 import pg from 'pg';
 import { createApiKey } from '@docket/server';
 import { openApiKeyStore, openPostgresApiKeyStore } from '@docket/store';
-import type { ApiKeyStore } from '@docket/store';
 import { postgresAvailable, usePostgresCluster } from '../support/postgres.js';
 import { describeApiKeyStoreConformance } from './api-key-store-conformance.js';
+import { openedStores } from './opened-stores.js';
 
 const available = postgresAvailable();
 
@@ -26,22 +26,9 @@ describe('postgres API key store', available, () => {
     }
   };
 
-  describeApiKeyStoreConformance('postgres', async () => {
+  describeApiKeyStoreConformance('postgres', () => {
     const schema = `api_keys_${++schemas}`;
-    const opened: ApiKeyStore[] = [];
-    const open = async (): Promise<ApiKeyStore> => {
-      const store = await openPostgresApiKeyStore(url(), { schema });
-      opened.push(store);
-      return store;
-    };
-    const store = await open();
-    return {
-      store,
-      openAgain: open,
-      cleanup: async () => {
-        for (const s of opened) await s.close();
-      },
-    };
+    return openedStores(() => openPostgresApiKeyStore(url(), { schema }));
   });
 
   test('keys live in docket_auth.api_keys by default, secrets hashed', async () => {

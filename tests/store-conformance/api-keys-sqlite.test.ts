@@ -6,32 +6,14 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { API_KEYS_FILE, openApiKeyStore, openSqliteApiKeyStore } from '@docket/store';
-import type { ApiKeyStore } from '@docket/store';
 import { tempDir } from '../support/ledger-fixture.js';
 import { describeApiKeyStoreConformance } from './api-key-store-conformance.js';
+import { openedStores } from './opened-stores.js';
 
 describeApiKeyStoreConformance('sqlite', () => {
   const tmp = tempDir('docket-api-keys-');
   const path = join(tmp.dir, 'api-keys.db');
-  const opened: ApiKeyStore[] = [];
-  const open = (): Promise<ApiKeyStore> => {
-    const store = openSqliteApiKeyStore(path);
-    opened.push(store);
-    return Promise.resolve(store);
-  };
-  const store = openSqliteApiKeyStore(path);
-  opened.push(store);
-  return Promise.resolve({
-    store,
-    openAgain: open,
-    cleanup: async () => {
-      try {
-        for (const s of opened) await s.close();
-      } finally {
-        tmp.cleanup();
-      }
-    },
-  });
+  return openedStores(() => openSqliteApiKeyStore(path), tmp.cleanup);
 });
 
 describe('sqlite API key store', () => {

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import pg from 'pg';
 import { openPostgresStore } from '@docket/store';
-import type { LedgerStore } from '@docket/store';
 import { postgresAvailable, usePostgresCluster } from '../support/postgres.js';
 import { BatchBuilder, describeStoreConformance } from './store-conformance.js';
+import { openedStores } from './opened-stores.js';
 
 const available = postgresAvailable();
 
@@ -14,22 +14,9 @@ describe('postgres store', available, () => {
   const { url } = usePostgresCluster();
   let schemas = 0;
 
-  describeStoreConformance('postgres', async () => {
+  describeStoreConformance('postgres', () => {
     const schema = `conformance_${++schemas}`;
-    const opened: LedgerStore[] = [];
-    const open = async (): Promise<LedgerStore> => {
-      const store = await openPostgresStore(url(), { schema });
-      opened.push(store);
-      return store;
-    };
-    const store = await open();
-    return {
-      store,
-      openAgain: open,
-      cleanup: async () => {
-        for (const s of opened) await s.close();
-      },
-    };
+    return openedStores(() => openPostgresStore(url(), { schema }));
   });
 
   test('a URL that is not PostgreSQL’s, or a bad schema name, fails with STORE_OPEN_FAILED', async () => {
