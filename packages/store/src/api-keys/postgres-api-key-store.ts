@@ -1,6 +1,6 @@
 import type { Pool, QueryResultRow } from 'pg';
 import { StoreError } from '../errors.js';
-import { describeTarget, loadDriver } from '../postgres/pg-target.js';
+import { describeTarget, loadDriver, prepareSchema } from '../postgres/pg-target.js';
 import {
   API_KEY_COLUMNS,
   API_KEY_SCHEMA_VERSION,
@@ -59,45 +59,16 @@ export async function openPostgresApiKeyStore(
   // query reconnects or fails as STORE_IO.
   pool.on('error', () => undefined);
   const s = pg.escapeIdentifier(schema);
-  try {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      // Two replicas starting on a fresh database would race on CREATE … IF NOT EXISTS.
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`docket:${schema}`]);
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
-      await client.query(DDL.replaceAll('$S', s));
-      const version = await client.query<{ value: string }>(
-        `SELECT value FROM ${s}.meta WHERE key = 'schema_version'`,
-      );
-      const found = version.rows[0]?.value;
-      if (found === undefined) {
-        await client.query(`INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1)`, [
-          API_KEY_SCHEMA_VERSION,
-        ]);
-      } else if (found !== API_KEY_SCHEMA_VERSION) {
-        throw new StoreError(
-          'STORE_SCHEMA_UNSUPPORTED',
-          `API key schema ${found} is not supported (expected ${API_KEY_SCHEMA_VERSION})`,
-          { where },
-        );
-      }
-      await client.query('COMMIT');
-      client.release();
-    } catch (e) {
-      // A client in an unknown state is destroyed, not returned to the pool.
-      client.release(e instanceof Error ? e : true);
-      throw e;
-    }
-  } catch (cause) {
-    await pool.end().catch(() => undefined);
-    if (cause instanceof StoreError) throw cause;
-    throw new StoreError(
-      'STORE_OPEN_FAILED',
-      `cannot open PostgreSQL API key store: ${(cause as Error).message}`,
-      { where, cause },
-    );
-  }
+  await prepareSchema(pool, {
+    schema,
+    quoted: s,
+    ddl: DDL,
+    version: API_KEY_SCHEMA_VERSION,
+    tables: ['api_keys'],
+    what: 'API key store',
+    versioned: 'API key',
+    where,
+  });
   return new PostgresApiKeyStore(pool, s, where);
 }
 

@@ -1,4 +1,5 @@
 import type * as PgDriver from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { StoreError } from '../errors.js';
 
 /** The `pg` module, loaded on demand (it is an optional peer dependency). */
@@ -64,4 +65,90 @@ export function describeTarget(url: string, schema: string): string {
   }
   const user = parsed.username === '' ? '' : `${decodeURIComponent(parsed.username)}@`;
   return `${parsed.protocol}//${user}${parsed.host}${parsed.pathname} (schema ${schema})`;
+}
+
+/** What {@link prepareSchema} installs. */
+export interface SchemaSpec {
+  /** Unquoted schema name (checked by {@link describeTarget}). */
+  readonly schema: string;
+  /** The same, quoted for SQL text. */
+  readonly quoted: string;
+  /** DDL with `$S` for the quoted schema; idempotent (`IF NOT EXISTS`). */
+  readonly ddl: string;
+  /** The version written to and expected in `meta.schema_version`. */
+  readonly version: string;
+  /** Tables that must all exist for the schema to count as installed (besides `meta`). */
+  readonly tables: readonly string[];
+  /** What the store is, for messages: "store", "API key store". */
+  readonly what: string;
+  /** Whose schema version it is, for messages: "database", "API key". */
+  readonly versioned: string;
+  /** How errors name the target (from {@link describeTarget}). */
+  readonly where: string;
+}
+
+/**
+ * Makes sure `spec`'s schema is installed at its version, then keeps the pool open. A schema
+ * already at this version opens without DDL: even `CREATE INDEX IF NOT EXISTS` takes a SHARE lock
+ * on its table, and such locks, taken while another process commits (a replica starting, an
+ * audit), deadlock with it. Otherwise DDL runs in one transaction under an advisory lock, so two
+ * processes opening a fresh database don't race. On failure the pool is ended and the error is
+ * `STORE_SCHEMA_UNSUPPORTED` (another version) or `STORE_OPEN_FAILED`.
+ *
+ * @example
+ * await prepareSchema(pool, { schema, quoted, ddl: DDL, version: '2', tables: ['entries'], what: 'store', versioned: 'database', where });
+ */
+export async function prepareSchema(pool: Pool, spec: SchemaSpec): Promise<void> {
+  const { schema, quoted: s, where } = spec;
+  try {
+    const client = await pool.connect();
+    try {
+      if ((await installedVersion(client, spec)) !== spec.version) {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`docket:${schema}`]);
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+        await client.query(spec.ddl.replaceAll('$S', s));
+        const found = await installedVersion(client, spec);
+        if (found === undefined) {
+          await client.query(`INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1)`, [
+            spec.version,
+          ]);
+        } else if (found !== spec.version) {
+          throw new StoreError(
+            'STORE_SCHEMA_UNSUPPORTED',
+            `${spec.versioned} schema ${found} is not supported (expected ${spec.version})`,
+            { where },
+          );
+        }
+        await client.query('COMMIT');
+      }
+      client.release();
+    } catch (e) {
+      // A client in an unknown state is destroyed, not returned to the pool.
+      client.release(e instanceof Error ? e : true);
+      throw e;
+    }
+  } catch (cause) {
+    await pool.end().catch(() => undefined);
+    if (cause instanceof StoreError) throw cause;
+    throw new StoreError(
+      'STORE_OPEN_FAILED',
+      `cannot open PostgreSQL ${spec.what}: ${(cause as Error).message}`,
+      { where, cause },
+    );
+  }
+}
+
+/** The installed `meta.schema_version`, or undefined while any of the tables is missing. */
+async function installedVersion(client: PoolClient, spec: SchemaSpec): Promise<string | undefined> {
+  const tables = await client.query<{ ready: boolean }>(
+    `SELECT bool_and(to_regclass(format('%I.%I', $1::text, t)) IS NOT NULL) AS ready
+       FROM unnest($2::text[]) AS t`,
+    [spec.schema, ['meta', ...spec.tables]],
+  );
+  if (tables.rows[0]?.ready !== true) return undefined;
+  const version = await client.query<{ value: string }>(
+    `SELECT value FROM ${spec.quoted}.meta WHERE key = 'schema_version'`,
+  );
+  return version.rows[0]?.value;
 }

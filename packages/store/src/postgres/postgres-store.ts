@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Client, ClientConfig, Pool, PoolClient, QueryResultRow } from 'pg';
 import { StoreError } from '../errors.js';
-import { describeTarget, loadDriver } from './pg-target.js';
+import { describeTarget, loadDriver, prepareSchema } from './pg-target.js';
 import { toCheckpoint, toEntry, toKey } from '../rows.js';
 import { searchSql } from '../search.js';
 import type { SearchDialect } from '../search.js';
@@ -156,69 +156,17 @@ export async function openPostgresStore(
   // query reconnects or fails as STORE_IO.
   pool.on('error', () => undefined);
   const s = pg.escapeIdentifier(schema);
-  try {
-    const client = await pool.connect();
-    try {
-      // A log already at this version (the usual case) opens without DDL: even `CREATE INDEX IF
-      // NOT EXISTS` takes a SHARE lock on its table, and such locks, taken while another process
-      // commits a batch (a replica starting, an audit), deadlock with it.
-      if ((await installedVersion(client, schema, s)) !== SCHEMA_VERSION) {
-        await client.query('BEGIN');
-        // Two processes opening a fresh database at once would race on CREATE … IF NOT EXISTS.
-        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`docket:${schema}`]);
-        await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
-        await client.query(DDL.replaceAll('$S', s));
-        const found = await installedVersion(client, schema, s);
-        if (found === undefined) {
-          await client.query(`INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1)`, [
-            SCHEMA_VERSION,
-          ]);
-        } else if (found !== SCHEMA_VERSION) {
-          throw new StoreError(
-            'STORE_SCHEMA_UNSUPPORTED',
-            `database schema ${found} is not supported (expected ${SCHEMA_VERSION})`,
-            { where },
-          );
-        }
-        await client.query('COMMIT');
-      }
-      client.release();
-    } catch (e) {
-      // A client in an unknown state is destroyed, not returned to the pool.
-      client.release(e instanceof Error ? e : true);
-      throw e;
-    }
-  } catch (cause) {
-    await pool.end().catch(() => undefined);
-    if (cause instanceof StoreError) throw cause;
-    throw new StoreError(
-      'STORE_OPEN_FAILED',
-      `cannot open PostgreSQL store: ${(cause as Error).message}`,
-      { where, cause },
-    );
-  }
+  await prepareSchema(pool, {
+    schema,
+    quoted: s,
+    ddl: DDL,
+    version: SCHEMA_VERSION,
+    tables: ['intake'],
+    what: 'store',
+    versioned: 'database',
+    where,
+  });
   return new PostgresStore(pool, s, schema, where, () => new pg.Client(leaseConfig));
-}
-
-/**
- * The schema version recorded in the log's tables, or undefined when they are not all there
- * (a new log, or one made before the intake table existed).
- */
-async function installedVersion(
-  client: PoolClient,
-  schema: string,
-  quoted: string,
-): Promise<string | undefined> {
-  const tables = await client.query<{ ready: boolean }>(
-    `SELECT to_regclass(format('%I.meta', $1::text)) IS NOT NULL
-        AND to_regclass(format('%I.intake', $1::text)) IS NOT NULL AS ready`,
-    [schema],
-  );
-  if (tables.rows[0]?.ready !== true) return undefined;
-  const version = await client.query<{ value: string }>(
-    `SELECT value FROM ${quoted}.meta WHERE key = 'schema_version'`,
-  );
-  return version.rows[0]?.value;
 }
 
 class PostgresStore implements LedgerStore, SharedLogStore {
