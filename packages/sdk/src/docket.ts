@@ -144,7 +144,6 @@ export class Docket implements DecisionSink {
   readonly #abort = new AbortController();
   #spool: Promise<Spool | undefined> | undefined;
   #spoolPending = 0;
-  #degraded = false;
   /** The last delivery attempt failed (and may be retried): the spool then counts as done. */
   #failing = false;
   #idleWaiters: (() => void)[] = [];
@@ -296,7 +295,8 @@ export class Docket implements DecisionSink {
       this.#pendingIds.add(id);
       if (this.#options.immediate || this.#queue.size >= this.#options.maxBatch) {
         this.#schedule(0);
-        if (this.#degraded) this.#wake?.();
+        // While the spool is being worked off (or the server fails), a full batch wakes the pump.
+        if (this.#spoolPending > 0 || this.#failing) this.#wake?.();
       } else {
         this.#schedule(this.#options.flushIntervalMs);
       }
@@ -755,13 +755,11 @@ export class Docket implements DecisionSink {
           this.#spoolPending = spool.pending;
           this.#attempt = 0;
           this.#notBefore = 0;
-          this.#degraded = spool.pending > 0;
           this.#failing = false;
           continue;
         }
         this.#counts.retries++;
         if (this.#attempt === 0) this.report(result.error);
-        this.#degraded = true;
         this.#failing = true;
         this.#notBefore = Date.now() + this.#backoff(this.#attempt++, result.retryAfterMs);
         await this.#memoryToSpool();
@@ -794,7 +792,6 @@ export class Docket implements DecisionSink {
       if (attempt + 1 >= this.#options.maxAttempts && (await this.#toSpool(batch))) {
         this.#report1(result.error, 'spooling');
         this.#held = undefined;
-        this.#degraded = true;
         this.#failing = true;
         this.#notBefore = Date.now() + this.#backoff(attempt, result.retryAfterMs);
         continue;
