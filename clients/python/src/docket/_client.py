@@ -135,7 +135,6 @@ class Docket:
         self._held: Optional[Batch] = None
         self._attempt = 0
         self._not_before = 0.0
-        self._degraded = False
         # The last delivery attempt failed (and may be retried): the spool then counts as done.
         self._failing = False
         self._woken = False
@@ -237,7 +236,7 @@ class Docket:
                 if was_empty:
                     self._oldest_at = time.monotonic()
                 if was_empty or self._o.immediate or len(self._queue) >= self._o.max_batch:
-                    self._woken = self._woken or self._degraded or self._o.immediate or len(self._queue) >= self._o.max_batch
+                    self._woken = self._woken or self._working_off_spool() or self._o.immediate or len(self._queue) >= self._o.max_batch
                     self._cond.notify_all()
         except DocketError as error:
             self._lose("invalid", error.code)
@@ -407,6 +406,10 @@ class Docket:
     def _count(self, name: str, n: int = 1) -> None:
         with self._cond:
             self._counts[name] += n
+
+    def _working_off_spool(self) -> bool:
+        """The spool holds batches, or the last attempt failed: a full batch wakes the thread."""
+        return self._failing or (self._spool is not None and self._spool.pending > 0)
 
     def _is_idle(self) -> bool:
         # The spool counts until the server has failed once: what it holds is durable, but while
@@ -631,7 +634,6 @@ class Docket:
                     self._attempt = 0
                     self._not_before = 0.0
                     with self._cond:
-                        self._degraded = spool.pending > 0
                         self._failing = False
                         self._cond.notify_all()
                     continue
@@ -639,7 +641,6 @@ class Docket:
                 if self._attempt == 0:
                     self.report(result.error)
                 with self._cond:
-                    self._degraded = True
                     self._failing = True
                     self._cond.notify_all()
                 self._not_before = time.monotonic() + self._backoff(self._attempt, result.retry_after_s)
@@ -669,7 +670,6 @@ class Docket:
             if attempt + 1 >= self._o.max_attempts and self._to_spool(batch):
                 self.report(DocketError(result.error.code, f"{result.error.message} (spooling)", cause=result.error))
                 with self._cond:
-                    self._degraded = True
                     self._failing = True
                 self._release()
                 self._not_before = time.monotonic() + self._backoff(attempt, result.retry_after_s)
