@@ -527,18 +527,7 @@ export class Ledger {
     fields: Record<string, JsonValue>,
   ): Promise<{ index: number; fresh: boolean }> {
     // A fresh id each time (an intake row leaves the intake with its entry): never a duplicate.
-    const index = await this.#enqueue({
-      type: ENTRY_TYPES.access,
-      id,
-      ts,
-      producer: undefined,
-      subject: undefined,
-      key: undefined,
-      ref: undefined,
-      search: undefined,
-      fields,
-    });
-    return { index, fresh: true };
+    return { index: await this.#enqueuePlain(ENTRY_TYPES.access, id, ts, fields), fresh: true };
   }
 
   /**
@@ -560,17 +549,12 @@ export class Ledger {
     const earlier = await this.#earlier(report.id, ENTRY_TYPES.producer, undefined);
     if (earlier !== undefined) return { index: earlier, fresh: false };
     const { id, ts, schema: _schema, ...fields } = report;
-    const index = await this.#enqueue({
-      type: ENTRY_TYPES.producer,
+    const index = await this.#enqueuePlain(
+      ENTRY_TYPES.producer,
       id,
       ts,
-      producer: undefined,
-      subject: undefined,
-      key: undefined,
-      ref: undefined,
-      search: undefined,
-      fields: fields as unknown as Record<string, JsonValue>,
-    });
+      fields as unknown as Record<string, JsonValue>,
+    );
     return { index, fresh: true };
   }
 
@@ -683,6 +667,26 @@ export class Ledger {
       fields,
     });
     return { index, fresh: true };
+  }
+
+  /** Enqueues an entry without producer, subject (content in clear), link or search text. */
+  #enqueuePlain(
+    type: string,
+    id: string,
+    ts: string,
+    fields: Record<string, JsonValue>,
+  ): Promise<number> {
+    return this.#enqueue({
+      type,
+      id,
+      ts,
+      producer: undefined,
+      subject: undefined,
+      key: undefined,
+      ref: undefined,
+      search: undefined,
+      fields,
+    });
   }
 
   #enqueue(entry: {
