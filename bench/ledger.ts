@@ -16,13 +16,10 @@ import { auditDataDir, openLedger, proveInclusion } from '@docket/ledger';
 import { createUuidV7, sampleDecision } from '@docket/protocol';
 import type { DecisionRecord } from '@docket/protocol';
 import { openSqliteStore } from '@docket/store';
+import { fmt, percentile } from './figures.js';
 
 const APPENDS = Number(process.env['BENCH_APPENDS'] ?? 100_000);
 const PROOF_LEAVES = Number(process.env['BENCH_PROOF_LEAVES'] ?? 1_000_000);
-const fmt = (n: number, digits = 0): string =>
-  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const percentile = (sorted: number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 
 /**
  * The sample loan decision (2.9 KB of JSON with every field) trimmed to about 2 KB: without the

@@ -20,14 +20,11 @@ import { ExportResultCode } from '@opentelemetry/core';
 import { createDocket } from '@docket/sdk';
 import type { DecisionInput, Docket, Transport } from '@docket/sdk';
 import { sampleDecision } from '@docket/protocol';
+import { fmt, percentile } from './figures.js';
 
 const CAPTURES = Number(process.env['BENCH_CAPTURES'] ?? 100_000);
 const DELIVER = Number(process.env['BENCH_DELIVER'] ?? 20_000);
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const fmt = (n: number, digits = 2): string =>
-  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const percentile = (sorted: number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 
 /** The sample decision trimmed to about 2 KB of JSON, without the SDK-made fields. */
 function twoKbDecision(): DecisionInput {
@@ -90,7 +87,7 @@ const timed = (fn: () => void): number => {
 
 const summary = (label: string, times: number[]): string => {
   times.sort((a, b) => a - b);
-  return `${label.padEnd(44)} p50 ${fmt(percentile(times, 0.5)).padStart(7)} µs  p99 ${fmt(percentile(times, 0.99)).padStart(7)} µs  max ${fmt(times.at(-1)!)} µs`;
+  return `${label.padEnd(44)} p50 ${fmt(percentile(times, 0.5), 2).padStart(7)} µs  p99 ${fmt(percentile(times, 0.99), 2).padStart(7)} µs  max ${fmt(times.at(-1)!, 2)} µs`;
 };
 
 /** Part 1: capture() and a span, interleaved, so both see the same machine state. */
@@ -146,7 +143,7 @@ async function callerCost(): Promise<void> {
   const spanP99 = percentile(times.get('span')!, 0.99);
   const captureP99 = percentile(times.get('capture()')!, 0.99);
   console.log(
-    `capture() p99 / span p99: ${fmt(captureP99 / spanP99)}× (aim: p99 ≤ 50 µs and ≤ 2× the span)`,
+    `capture() p99 / span p99: ${fmt(captureP99 / spanP99, 2)}× (aim: p99 ≤ 50 µs and ≤ 2× the span)`,
   );
   for (const [, d] of clients) await d.shutdown(120_000);
   await provider.shutdown();

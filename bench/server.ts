@@ -30,6 +30,7 @@ import { parseArgs, promisify } from 'node:util';
 import { createUuidV7, sampleDecision } from '@docket/protocol';
 import type { DecisionRecord } from '@docket/protocol';
 import type * as PostgresSupport from '../tests/support/postgres.js';
+import { fmt, percentile } from './figures.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(REPO, 'packages/cli/bin/docket.js');
@@ -75,10 +76,6 @@ const KEEP = args.keep === true;
 
 const AIMS = { sqliteIngest: 20_000, pgIngest: 10_000, getP99: 5, listP99: 50 };
 
-const fmt = (n: number, digits = 0): string =>
-  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const percentile = (sorted: number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 const mib = (bytes: number): string => `${fmt(bytes / 1048576)} MiB`;
 const ms = (x: number): string => `${fmt(x, x < 10 ? 2 : 1)} ms`;
 const sleep = (millis: number): Promise<void> => new Promise((r) => setTimeout(r, millis));
