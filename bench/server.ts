@@ -1,13 +1,22 @@
 // npm run bench:server — the HTTP API driven from this process, the server (`docket serve`) a child
-// process. Prints figures; asserts nothing. Options (environment twin, default):
-//   --count N        decisions loaded into SQLite before its reads (BENCH_COUNT, 1000000; 0 skips)
-//   --pg-count N     decisions loaded into PostgreSQL (BENCH_PG_COUNT, 100000; 0 skips it)
+// process. Prints figures; asserts nothing; each ingest figure beside its ceiling measured in the
+// same run (the same stored bytes inserted raw: better-sqlite3 for SQLite, an `unnest` insert for
+// PostgreSQL) and the ratio. The defaults take about 3 minutes on a quiet 2-core machine; the
+// issue's figures are `--count 1000000 --pg-count 100000`. Options (environment twin, default):
+//   --count N        decisions loaded into SQLite before its reads (BENCH_COUNT, 50000; 0 skips)
+//   --pg-count N     decisions loaded into PostgreSQL (BENCH_PG_COUNT, 20000; 0 skips it)
 //   --batch N        decisions per POST /v1/decisions (BENCH_BATCH, 1000)
-//   --concurrency N  ingest requests in flight (BENCH_CONCURRENCY, 8: 8 × 1000 ≈ the 8192 entries
-//                    that start a flush; with fewer, every flush also waits the 200 ms timer)
+//   --concurrency N  ingest requests in flight, one client each (BENCH_CONCURRENCY, 8: 8 × 1000 ≈
+//                    the 8192 entries that start a flush; with fewer, every flush also waits the
+//                    200 ms timer); --clients is the same option
+//   --singles N      single-decision POSTs, one at a time, on the idle loaded server (BENCH_SINGLES, 200)
 //   --readers N      concurrent clients for the loaded read figures (BENCH_READERS, 4)
-//   --reads N        requests per read figure with --readers clients (BENCH_READS, 2000; half as
-//                    many with 1 client), each stopping after --read-seconds (BENCH_READ_SECONDS, 60)
+//   --reads N        requests per read figure with --readers clients (BENCH_READS, 1000; half as
+//                    many with 1 client), each stopping after --read-seconds (BENCH_READ_SECONDS, 10)
+//   --port N         the SQLite server's port (BENCH_PORT, 0: a free one); --pg-port N the
+//                    PostgreSQL-backed server's (BENCH_PG_PORT, 0)
+//   --pg-fsync off   PostgreSQL with the test suite's fsync=off (default: fsync and
+//                    full_page_writes on, as in production)
 //   --cpu-prof DIR   run each server under `node --cpu-prof`, profiles written to DIR
 //   --keep           keep the SQLite data directory (its path is printed) to look into afterwards
 import { execFile, spawn } from 'node:child_process';
@@ -31,6 +40,7 @@ import { createUuidV7, sampleDecision } from '@docket/protocol';
 import type { DecisionRecord } from '@docket/protocol';
 import type * as PostgresSupport from '../tests/support/postgres.js';
 import { fmt, percentile } from './figures.js';
+import { ratio, rawSqliteInsert, readStoredBytes } from './workload.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(REPO, 'packages/cli/bin/docket.js');
@@ -40,6 +50,11 @@ const { values: args } = parseArgs({
   options: {
     count: { type: 'string' },
     'pg-count': { type: 'string' },
+    clients: { type: 'string' },
+    singles: { type: 'string' },
+    port: { type: 'string' },
+    'pg-port': { type: 'string' },
+    'pg-fsync': { type: 'string' },
     batch: { type: 'string' },
     concurrency: { type: 'string' },
     readers: { type: 'string' },
@@ -51,7 +66,18 @@ const { values: args } = parseArgs({
 });
 
 function intArg(
-  name: 'count' | 'pg-count' | 'batch' | 'concurrency' | 'readers' | 'reads' | 'read-seconds',
+  name:
+    | 'count'
+    | 'pg-count'
+    | 'batch'
+    | 'concurrency'
+    | 'clients'
+    | 'singles'
+    | 'readers'
+    | 'reads'
+    | 'read-seconds'
+    | 'port'
+    | 'pg-port',
   env: string,
   fallback: number,
   min: number,
@@ -64,13 +90,20 @@ function intArg(
   return n;
 }
 
-const COUNT = intArg('count', 'BENCH_COUNT', 1_000_000, 0);
-const PG_COUNT = intArg('pg-count', 'BENCH_PG_COUNT', 100_000, 0);
+const COUNT = intArg('count', 'BENCH_COUNT', 50_000, 0);
+const PG_COUNT = intArg('pg-count', 'BENCH_PG_COUNT', 20_000, 0);
 const BATCH = Math.min(1000, intArg('batch', 'BENCH_BATCH', 1000, 1));
-const CONCURRENCY = intArg('concurrency', 'BENCH_CONCURRENCY', 8, 1);
+const CONCURRENCY =
+  args.clients === undefined
+    ? intArg('concurrency', 'BENCH_CONCURRENCY', 8, 1)
+    : intArg('clients', 'BENCH_CONCURRENCY', 8, 1);
+const SINGLES = intArg('singles', 'BENCH_SINGLES', 200, 0);
 const READERS = intArg('readers', 'BENCH_READERS', 4, 1);
-const READS = intArg('reads', 'BENCH_READS', 2000, 10);
-const READ_SECONDS = intArg('read-seconds', 'BENCH_READ_SECONDS', 60, 1);
+const READS = intArg('reads', 'BENCH_READS', 1000, 10);
+const READ_SECONDS = intArg('read-seconds', 'BENCH_READ_SECONDS', 10, 1);
+const PORT = intArg('port', 'BENCH_PORT', 0, 0);
+const PG_PORT = intArg('pg-port', 'BENCH_PG_PORT', 0, 0);
+const PG_FSYNC = (args['pg-fsync'] ?? process.env['BENCH_PG_FSYNC'] ?? 'on') !== 'off';
 const CPU_PROF = args['cpu-prof'];
 const KEEP = args.keep === true;
 
@@ -242,7 +275,49 @@ async function psql(url: string, sql: string): Promise<string> {
   return stdout.trim();
 }
 
-async function startDocket(dataDir: string, pgUrl: string | undefined): Promise<ServerProcess> {
+/**
+ * Restarts the test suite's cluster without its `-c fsync=off -c full_page_writes=off` (command-line
+ * settings outrank ALTER SYSTEM, so a reload can't undo them): the same port, socket and data, but
+ * commits durable as in production. As root, pg_ctl runs as the `postgres` user, as initdb did.
+ */
+async function restartDurable(url: string): Promise<void> {
+  const data = await psql(url, 'SHOW data_directory');
+  // postmaster.opts: the postgres binary, then each argument in double quotes.
+  const [binary, ...argv] = [
+    ...readFileSync(join(data, 'postmaster.opts'), 'utf8').matchAll(/"([^"]*)"|(\S+)/g),
+  ].map((m) => m[1] ?? m[2]!);
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '-D') i++;
+    else if (arg === '-c' && /^(fsync|full_page_writes)=/.test(argv[i + 1] ?? '')) i++;
+    else kept.push(arg);
+  }
+  const pgCtl = join(dirname(binary!), 'pg_ctl');
+  const restart = [
+    'restart',
+    '-D',
+    data,
+    '-m',
+    'fast',
+    '-w',
+    '-l',
+    join(dirname(data), 'log'),
+    '-o',
+    kept.map((a) => `'${a}'`).join(' '),
+  ];
+  const [file, fileArgs] =
+    process.getuid?.() === 0
+      ? ['runuser', ['-u', 'postgres', '--', pgCtl, ...restart]]
+      : [pgCtl, restart];
+  await promisify(execFile)(file, fileArgs, { timeout: 60_000 });
+}
+
+async function startDocket(
+  dataDir: string,
+  pgUrl: string | undefined,
+  port: number,
+): Promise<ServerProcess> {
   // The server logs a JSON line per request on stderr: to a file, so no pipe can fill and stall it.
   const logPath = join(dirname(dataDir), 'server.log');
   const log = openSync(logPath, 'w');
@@ -257,7 +332,7 @@ async function startDocket(dataDir: string, pgUrl: string | undefined): Promise<
       dataDir,
       ...(pgUrl === undefined ? [] : ['--pg', pgUrl]),
       '--port',
-      '0',
+      String(port),
       '--json',
     ],
     { stdio: ['ignore', 'pipe', log] },
@@ -560,6 +635,137 @@ async function ingest(
   };
 }
 
+/**
+ * Single-decision POSTs one after the other on a server with nothing else in flight: what a
+ * producer sending one decision at a time waits for (the flush policy's latency).
+ */
+async function singlePosts(
+  client: Client,
+  key: string,
+  count: number,
+): Promise<Latency | undefined> {
+  if (SINGLES === 0) return undefined;
+  await sleep(500); // let the last ingest flush settle: the server is idle
+  const rand = prng(1234);
+  const times: number[] = [];
+  const started = performance.now();
+  for (let i = 0; i < SINGLES + 10; i++) {
+    const body = JSON.stringify({ decisions: [makeDecision(count + i, count, rand)] });
+    const t = performance.now();
+    const answer = await client.send('POST', '/v1/decisions', key, body);
+    if (answer.status !== 200)
+      throw new Error(`POST /v1/decisions: ${answer.status} ${answer.text}`);
+    if (i >= 10) times.push(performance.now() - t); // the first 10 warm up
+  }
+  const seconds = (performance.now() - started) / 1000;
+  times.sort((a, b) => a - b);
+  return {
+    p50: percentile(times, 0.5),
+    p99: percentile(times, 0.99),
+    max: times.at(-1)!,
+    perSecond: times.length / seconds,
+    n: times.length,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ceilings: the same bytes the server stored, inserted with nothing of Docket around them.
+
+interface Ceiling {
+  readonly what: string;
+  readonly perSecond: number;
+}
+
+/** The largest SQLite file under `dir`: the tenant's decision log (the access log is small). */
+function largestDb(dir: string): string {
+  let best = { path: '', size: -1 };
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      const stat = statSync(path);
+      if (stat.isDirectory()) walk(path);
+      else if (name.endsWith('.db') && stat.size > best.size) best = { path, size: stat.size };
+    }
+  };
+  walk(dir);
+  return best.path;
+}
+
+/** Raw better-sqlite3 insert of the log's stored leaf and content bytes (server stopped). */
+function sqliteCeiling(dataDir: string): Ceiling {
+  const rows = readStoredBytes(largestDb(dataDir));
+  const raw = rawSqliteInsert(join(dataDir, 'raw-ceiling.db'), rows);
+  return {
+    what: 'raw better-sqlite3 insert (WAL, synchronous=FULL, 8,192 per transaction)',
+    perSecond: raw.perSecond,
+  };
+}
+
+/**
+ * PostgreSQL `INSERT … SELECT FROM unnest(…)` of the log's stored leaf and content bytes into a
+ * plain table of the same cluster, `clients` connections at once, 1,000 rows per statement, each
+ * statement its own transaction (as each POST is durable on its own).
+ */
+async function postgresCeiling(url: string, clients: number): Promise<Ceiling> {
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    const { rows: logs } = await admin.query<{ schema: string }>(
+      "SELECT table_schema AS schema FROM information_schema.tables WHERE table_name = 'entries'",
+    );
+    let schema = '';
+    let most = -1;
+    for (const { schema: s } of logs) {
+      const { rows } = await admin.query<{ n: string }>(`SELECT count(*) AS n FROM "${s}".entries`);
+      if (Number(rows[0]!.n) > most) [schema, most] = [s, Number(rows[0]!.n)];
+    }
+    const { rows } = await admin.query<{ id: string; leaf: Buffer; body: Buffer | null }>(
+      `SELECT e.id, e.leaf, c.body FROM "${schema}".entries e
+         LEFT JOIN "${schema}".contents c ON c.idx = e.idx ORDER BY e.idx`,
+    );
+    await admin.query(
+      'CREATE TABLE bench_raw (idx bigint PRIMARY KEY, id text NOT NULL UNIQUE, leaf bytea NOT NULL, body bytea)',
+    );
+    const conns = await Promise.all(
+      Array.from({ length: clients }, async () => {
+        const c = new pg.Client({ connectionString: url });
+        await c.connect();
+        return c;
+      }),
+    );
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      conns.map(async (c) => {
+        for (let from = next; from < rows.length; from = next) {
+          next += 1000;
+          const slice = rows.slice(from, from + 1000);
+          await c.query(
+            `INSERT INTO bench_raw (idx, id, leaf, body)
+               SELECT * FROM unnest($1::bigint[], $2::text[], $3::bytea[], $4::bytea[])`,
+            [
+              slice.map((_, i) => from + i),
+              slice.map((r) => r.id),
+              slice.map((r) => r.leaf),
+              slice.map((r) => r.body),
+            ],
+          );
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    await Promise.all(conns.map((c) => c.end()));
+    await admin.query('DROP TABLE bench_raw');
+    return {
+      what: `PostgreSQL unnest insert (${clients} connections, 1,000 rows per statement)`,
+      perSecond: rows.length / seconds,
+    };
+  } finally {
+    await admin.end();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reads: latency as the client sees it (loopback, keep-alive), after a warm-up.
 
@@ -642,6 +848,12 @@ async function reads(
       }),
     },
     {
+      label: 'GET /v1/decisions/{id}/proof, reader: inclusion proof at the latest checkpoint',
+      short: 'GET proof, reader',
+      aim: AIMS.getP99,
+      next: () => ({ path: `/v1/decisions/${pick(all, rand())}/proof`, key: keys.reader }),
+    },
+    {
       label: 'GET /v1/decisions/{id}, auditor: content shown, access entry durable first',
       short: 'GET decision, auditor (access logged)',
       aim: AIMS.getP99,
@@ -715,6 +927,8 @@ async function reads(
 interface StoreFigures {
   readonly store: string;
   readonly ingest: IngestFigures;
+  readonly ceiling: Ceiling;
+  readonly singles: Latency | undefined;
   readonly reads: ReadFigure[];
   readonly memory: { readonly loaded: Memory; readonly read: Memory };
   readonly disk: number;
@@ -728,7 +942,7 @@ async function runStore(
   const { dir: root, remove } = tempDir(`docket-bench-server-${store.toLowerCase()}-`);
   const dataDir = join(root, 'data');
   say(`\n== ${store}: docket serve --data ${dataDir}${pg === undefined ? '' : ' --pg …'}`);
-  const server = await startDocket(dataDir, pg?.url);
+  const server = await startDocket(dataDir, pg?.url, pg === undefined ? PORT : PG_PORT);
   const client = new Client(server.url);
   try {
     const admin = server.bootstrapKey;
@@ -757,6 +971,12 @@ async function runStore(
     say(
       `ingest: ${fmt(count)} in ${fmt(ingested.seconds, 1)} s = ${fmt(ingested.perSecond)} decisions/s durable (mean ${fmt(ingested.meanBytes)} B of JSON each); one POST p50 ${ms(ingested.post.p50)}, p99 ${ms(ingested.post.p99)}; CPU: ${cpuText(ingested.cpu)}`,
     );
+    const singles = await singlePosts(client, keys.ingest, count);
+    if (singles !== undefined) {
+      say(
+        `single-decision POST, one at a time on the idle server (${fmt(SINGLES)}): p50 ${ms(singles.p50)}, p99 ${ms(singles.p99)}, max ${ms(singles.max)} (aim p50 ≤ 5 ms)`,
+      );
+    }
     const loaded = memoryOf(server.pid);
     say(`server memory after loading: ${memoryText(loaded)}`);
     say(
@@ -777,9 +997,17 @@ async function runStore(
       diskNote = 'pg_database_size (logs, search, access log, keys)';
     }
     say(`data on disk: ${mib(disk)} = ${fmt(disk / count)} bytes per decision (${diskNote})`);
+    await server.stop();
+    const ceiling =
+      pg === undefined ? sqliteCeiling(dataDir) : await postgresCeiling(pg.url, CONCURRENCY);
+    say(
+      `ceiling, same run: ${ceiling.what} of the same stored bytes ${fmt(ceiling.perSecond)}/s; Docket's HTTP ingest = ${ratio(ingested.perSecond, ceiling.perSecond)}`,
+    );
     return {
       store,
       ingest: ingested,
+      ceiling,
+      singles,
       reads: readFigures,
       memory: { loaded, read },
       disk,
@@ -818,6 +1046,20 @@ function summary(results: StoreFigures[]): void {
       rows.push([r.store, figure, measured, one, target]);
     };
     row(`ingest, durable (${n} decisions)`, `${fmt(r.ingest.perSecond)}/s`, '', `≥ ${fmt(aim)}/s`);
+    row(
+      'ingest ceiling, same run (same bytes raw)',
+      `${fmt(r.ceiling.perSecond)}/s`,
+      '',
+      `Docket ${fmt(r.ingest.perSecond / r.ceiling.perSecond, 3)}×`,
+    );
+    if (r.singles !== undefined) {
+      row(
+        'single-decision POST, idle (p50 / p99)',
+        `${ms(r.singles.p50)} / ${ms(r.singles.p99)}`,
+        '',
+        'p50 ≤ 5 ms',
+      );
+    }
     for (const f of r.reads) {
       row(
         `${f.short} at ${n}`,
@@ -851,7 +1093,7 @@ async function main(): Promise<void> {
     `docket bench:server — ${new Date().toISOString()}, node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), ${mib(totalmem())} RAM, ${mib(free())} free in ${tmpdir()}`,
   );
   say(
-    `options: --count ${COUNT} --pg-count ${PG_COUNT} --batch ${BATCH} --concurrency ${CONCURRENCY} --readers ${READERS} --reads ${READS}${CPU_PROF === undefined ? '' : ` --cpu-prof ${CPU_PROF}`}`,
+    `options: --count ${COUNT} --pg-count ${PG_COUNT} --batch ${BATCH} --concurrency ${CONCURRENCY} --singles ${SINGLES} --readers ${READERS} --reads ${READS} --read-seconds ${READ_SECONDS} --port ${PORT} --pg-port ${PG_PORT} --pg-fsync ${PG_FSYNC ? 'on' : 'off'}${CPU_PROF === undefined ? '' : ` --cpu-prof ${CPU_PROF}`}`,
   );
   // ~9 KB per decision on disk (SQLite, with the WAL) plus room to spare.
   if (COUNT * 12_000 > free()) {
@@ -869,8 +1111,9 @@ async function main(): Promise<void> {
       return pg.stop();
     };
     cleanups.add(stopPg);
+    if (PG_FSYNC) await restartDurable(pg.url);
     say(
-      '\nPostgreSQL: a throwaway cluster (tests/support/postgres.ts: fsync=off, full_page_writes=off)',
+      `\nPostgreSQL: a throwaway cluster (tests/support/postgres.ts), fsync=${await psql(pg.url, 'SHOW fsync')}, full_page_writes=${await psql(pg.url, 'SHOW full_page_writes')}, synchronous_commit=${await psql(pg.url, 'SHOW synchronous_commit')}`,
     );
     try {
       results.push(await runStore('PostgreSQL', PG_COUNT, pg));

@@ -1,7 +1,6 @@
 // What the in-process benchmarks (ledger.ts, scale.ts) share: the decisions they append, their
 // options, and the ceilings each Docket figure is compared with in the same run.
-import { hash as oneShotHash } from 'node:crypto';
-import { createHash } from 'node:crypto';
+import * as nodeCrypto from 'node:crypto';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { createUuidV7, sampleDecision } from '@docket/protocol';
@@ -119,10 +118,12 @@ export function rawSqliteInsert(
 }
 
 /** SHA-256 in one call when Node has `crypto.hash` (≥ 20.12), else through a Hash object. */
+// Read off the namespace: a named import of `hash` fails to link on Node < 20.12.
+const oneShotHash = (nodeCrypto as Partial<typeof nodeCrypto>).hash;
 const sha256: (data: Uint8Array) => Buffer =
-  typeof oneShotHash === 'function'
-    ? (data) => oneShotHash('sha256', data, 'buffer')
-    : (data) => createHash('sha256').update(data).digest();
+  oneShotHash === undefined
+    ? (data) => nodeCrypto.createHash('sha256').update(data).digest()
+    : (data) => oneShotHash('sha256', data, 'buffer');
 
 /**
  * The ceiling of verification: SHA-256 over the same bytes, nothing else. `structural` hashes each
