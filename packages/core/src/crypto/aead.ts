@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
 import { CoreError } from '../errors.js';
+import { freshRandom } from './random.js';
 
 const NONCE_SIZE = 12;
 const TAG_SIZE = 16;
@@ -12,11 +13,12 @@ const TAG_SIZE = 16;
  * const box = seal(key, Buffer.from('secret'), Buffer.from('entry-1'));
  */
 export function seal(key: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Buffer {
-  const nonce = randomBytes(NONCE_SIZE);
+  // A slice of the pooled CSPRNG buffer: as random as its own randomBytes call, and never reused.
+  const nonce = freshRandom(NONCE_SIZE);
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(aad);
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return Buffer.concat([nonce, body, cipher.getAuthTag()]);
+  // One concatenation: the elements are evaluated in order, so the tag is read after final().
+  return Buffer.concat([nonce, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
 }
 
 /**

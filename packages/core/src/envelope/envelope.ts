@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { canonicalBytes, canonicalize } from '@docket/protocol';
 import type { Issue } from '@docket/protocol';
+import { freshRandom } from '../crypto/random.js';
+import { Scratch, sha256, sha256Base64 } from '../crypto/sha256.js';
 import { CoreError } from '../errors.js';
 
 /** Entry types: the first field of every leaf, so leaves of different kinds never collide. */
@@ -48,6 +49,31 @@ export interface LeafEnvelope {
 export const SALT_SIZE = 16;
 
 const COMMIT_PREFIX = Buffer.from('docket/commit/v1\n', 'utf8');
+const SALT_AT = COMMIT_PREFIX.length;
+const VALUE_AT = SALT_AT + SALT_SIZE;
+
+// The input of one commitment, prefix ‖ salt ‖ JCS([name, value]), assembled in a reused buffer
+// whose prefix is written once, then hashed in one call. Every use is synchronous.
+const commitInput = new Scratch(4096);
+COMMIT_PREFIX.copy(commitInput.get(VALUE_AT));
+
+/**
+ * Writes prefix ‖ salt ‖ JCS([name, value]) into the scratch buffer; `writeSalt` puts the salt at
+ * {@link SALT_AT}. Returns the input (a view of the scratch buffer, valid until the next call).
+ */
+function commitmentInput(name: string, value: unknown, writeSalt: (into: Buffer) => void): Buffer {
+  const text = canonicalize([name, value]);
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+  const max = VALUE_AT + 3 * text.length;
+  let input = commitInput.get(VALUE_AT);
+  if (input.length < max) {
+    input = commitInput.get(max);
+    COMMIT_PREFIX.copy(input);
+  }
+  writeSalt(input);
+  const end = VALUE_AT + input.write(text, VALUE_AT, 'utf8');
+  return input.subarray(0, end);
+}
 
 /**
  * Salted commitment to one field: SHA-256("docket/commit/v1\n" ‖ salt ‖ JCS([name, value])).
@@ -57,31 +83,23 @@ const COMMIT_PREFIX = Buffer.from('docket/commit/v1\n', 'utf8');
  * const c = commitField('outcome', { action: 'approve' }, salt).toString('base64');
  */
 export function commitField(name: string, value: unknown, salt: Uint8Array): Buffer {
-  return createHash('sha256')
-    .update(COMMIT_PREFIX)
-    .update(salt)
-    .update(canonicalize([name, value]), 'utf8')
-    .digest();
+  if (salt.length !== SALT_SIZE) {
+    // Not a salt this module made: assemble the input in full (the one-shot path assumes 16 bytes).
+    return sha256(
+      Buffer.concat([COMMIT_PREFIX, salt, Buffer.from(canonicalize([name, value]), 'utf8')]),
+    );
+  }
+  return sha256(
+    commitmentInput(name, value, (into) => {
+      into.set(salt, SALT_AT);
+    }),
+  );
 }
 
 /** Commitments and the salts that open them, for a set of fields. */
 export interface Commitments {
   readonly commitments: Record<string, string>;
   readonly salts: Record<string, string>;
-}
-
-// Salts come from a pooled CSPRNG buffer: one randomBytes call per 64 KiB instead of one per
-// record (measured ~2.8 µs per call vs ~0.1 µs per slice on Node 20).
-let saltPool = Buffer.alloc(0);
-let saltOffset = 0;
-function freshRandom(size: number): Buffer {
-  if (saltOffset + size > saltPool.length) {
-    saltPool = randomBytes(Math.max(65536, size));
-    saltOffset = 0;
-  }
-  const out = saltPool.subarray(saltOffset, saltOffset + size);
-  saltOffset += size;
-  return out;
 }
 
 /**
@@ -97,7 +115,11 @@ export function createCommitments(fields: Readonly<Record<string, unknown>>): Co
   const salts: Record<string, string> = {};
   names.forEach((name, i) => {
     const salt = pool.subarray(i * SALT_SIZE, (i + 1) * SALT_SIZE);
-    commitments[name] = commitField(name, fields[name], salt).toString('base64');
+    commitments[name] = sha256Base64(
+      commitmentInput(name, fields[name], (into) => {
+        into.set(salt, SALT_AT);
+      }),
+    );
     salts[name] = salt.toString('base64');
   });
   return { commitments, salts };
@@ -199,9 +221,25 @@ export function checkCommitments(
       continue;
     }
     checked++;
-    if (
-      commitField(name, fields[name], Buffer.from(salt, 'base64')).toString('base64') !== commitment
-    ) {
+    // The salt is decoded straight into the hash input; one that is not 16 bytes of base64
+    // can't open the commitment, whatever the content.
+    let saltBytes = 0;
+    const recomputed = sha256Base64(
+      commitmentInput(name, fields[name], (into) => {
+        saltBytes = into.write(salt, SALT_AT, VALUE_AT - SALT_AT, 'base64');
+      }),
+    );
+    if (saltBytes !== SALT_SIZE || Buffer.byteLength(salt, 'base64') !== SALT_SIZE) {
+      // Not a salt this module made: recompute the slow way, exactly as before.
+      if (
+        commitField(name, fields[name], Buffer.from(salt, 'base64')).toString('base64') !==
+        commitment
+      ) {
+        changed(`field "${name}" does not match its commitment in the leaf`, name);
+      }
+      continue;
+    }
+    if (recomputed !== commitment) {
       changed(`field "${name}" does not match its commitment in the leaf`, name);
     }
   }

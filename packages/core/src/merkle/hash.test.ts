@@ -90,3 +90,24 @@ describe('hasher properties (as transparency-dev tests them)', () => {
     }
   });
 });
+
+describe('one-shot hashing', () => {
+  test('hashLeaf agrees with SHA-256(0x00 ‖ data) for leaves longer and shorter than its buffer', () => {
+    for (const size of [10_000, 3, 0, 5000, 1200]) {
+      const data = Buffer.alloc(size, (size % 200) + 1);
+      const want = createHash('sha256')
+        .update(Buffer.from([0]))
+        .update(data)
+        .digest();
+      assert.deepEqual(hashLeaf(data), want);
+    }
+  });
+
+  test('hashes returned earlier are not overwritten by later calls', () => {
+    const a = hashLeaf(Buffer.from('a'));
+    const copy = Buffer.from(a);
+    hashLeaf(Buffer.from('b'));
+    hashChildren(a, copy);
+    assert.deepEqual(a, copy);
+  });
+});
