@@ -3,7 +3,7 @@
  * returns at once; a single background pump batches, sends, retries and spools. Nothing after
  * construction throws into the host: failures go to `onError` and the counters of `stats()`.
  */
-import { checkDecision, createUuidV7, DECISION_SCHEMA_V1 } from '@docket/protocol';
+import { createUuidV7, DECISION_SCHEMA_V1 } from '@docket/protocol';
 import { runDecision } from './context.js';
 import type { DecisionInput, DecisionSink, RecordMeta } from './context.js';
 import { SdkError, toSdkError } from './errors.js';
@@ -12,7 +12,7 @@ import { resolveOptions } from './options.js';
 import type { DocketOptions, ResolvedOptions } from './options.js';
 import { activeSpanIds, loadOtelApi } from './otel.js';
 import type { OtelApi } from './otel.js';
-import { isPlainJson } from './plain-json.js';
+import { createPreparer } from './prepare.js';
 import { DeliveryPump } from './pump.js';
 import { BoundedQueue } from './queue.js';
 import type { QueuedRecord } from './queue.js';
@@ -33,9 +33,12 @@ import { SDK_NAME, SDK_VERSION } from './version.js';
 export interface DocketStats {
   /** Records accepted by `capture()` (and `record()`) and given a producer seq. */
   readonly captured: number;
-  /** Records refused by `capture()` as invalid (no seq consumed). */
+  /**
+   * Records refused by the background schema check (seq consumed: an explained gap), or that
+   * `capture()` could not snapshot (no seq).
+   */
   readonly invalid: number;
-  /** Records whose redaction failed: dropped before leaving the process (no seq consumed). */
+  /** Records whose redaction failed: dropped before leaving the process (seq consumed: a gap). */
   readonly redactionFailed: number;
   /** Records dropped because the queue was full or the client closed (seq consumed: a gap). */
   readonly dropped: number;
@@ -127,7 +130,8 @@ export class Docket implements DecisionSink {
             userAgent: this.#sdk,
           }));
     this.#otel = o.otel ? loadOtelApi() : null;
-    this.#losses = new LossAccount({ id: this.producerId, sdk: this.#sdk });
+    const producer = { id: this.producerId, sdk: this.#sdk };
+    this.#losses = new LossAccount(producer);
     this.#pump = new DeliveryPump({
       options: o,
       transport: this.#transport,
@@ -135,6 +139,7 @@ export class Docket implements DecisionSink {
       losses: this.#losses,
       receipts: this.#receipts,
       producerId: this.producerId,
+      prepare: createPreparer(o, producer),
       report: (error) => {
         this.report(error);
       },
@@ -150,6 +155,7 @@ export class Docket implements DecisionSink {
         if (process.listenerCount('SIGTERM') === 0) process.kill(process.pid, 'SIGTERM');
       });
     };
+    warmCapturePath();
     if (o.handleExit) {
       process.on('beforeExit', this.#onBeforeExit);
       process.on('SIGTERM', this.#onSigterm);
@@ -157,9 +163,11 @@ export class Docket implements DecisionSink {
   }
 
   /**
-   * Validates and snapshots `decision`, gives it a UUIDv7 (unless it has an `id`) and the next
-   * producer seq, enqueues it and returns its id. Never throws and never waits: an invalid record
-   * or a full queue is reported through `onError` and counted.
+   * Snapshots `decision` (`JSON.stringify`), gives it a UUIDv7 (unless it has an `id`) and the
+   * next producer seq, enqueues it and returns its id. Never throws and never waits. Redaction
+   * and the schema check run in the background before anything leaves the process: a record that
+   * fails either is a loss with its seq, reported through `onError` (naming its id and the
+   * problem) and in the next producer report; a full queue likewise.
    *
    * @example
    * const id = docket.capture({ agent: { id: 'underwriter', version: '2.3.1' }, outcome: { action: 'approve' } });
@@ -174,52 +182,21 @@ export class Docket implements DecisionSink {
         this.report(new SdkError('CLOSED', `capture() after shutdown(): decision ${id} dropped`));
         return id;
       }
-      const { producer: _ignored, ...rest } = inRunScope(decision) as DecisionInput & {
-        producer?: unknown;
-      };
+      const scoped = inRunScope(decision);
       const span = this.#otel === null ? undefined : activeSpanIds(this.#otel);
-      const correlation = span === undefined ? rest.correlation : { ...span, ...rest.correlation };
-      const record = {
-        ...rest,
+      // The snapshot: from here on the caller's objects are out of reach. Redaction, the schema
+      // check and the producer stamp run in the background (prepare.ts); `producer: undefined`
+      // leaves a caller's own producer out of the JSON.
+      const json = JSON.stringify({
+        ...scoped,
         id,
         schema: DECISION_SCHEMA_V1,
-        ts: rest.ts ?? new Date().toISOString(),
-        ...(correlation === undefined ? {} : { correlation }),
-      };
-      let redacted: unknown = record;
-      const redact = this.#options.redact;
-      if (redact !== undefined) {
-        try {
-          redacted = redact(record as unknown as Parameters<typeof redact>[0]);
-        } catch (error) {
-          // Fail closed: a record that could not be redacted never leaves the process.
-          this.#pump.lose('redactionFailed', 'REDACTION_FAILED');
-          this.report(toSdkError('REDACTION_FAILED', error, `decision ${id} dropped`));
-          return id;
-        }
-      }
-      // The snapshot: from here on the caller's objects are out of reach.
-      const json = JSON.stringify(redacted);
-      if (this.#options.validate) {
-        // Plain data is checked as it is (it serializes unchanged); anything else as serialized.
-        const checked = checkDecision(isPlainJson(redacted) ? redacted : JSON.parse(json));
-        if (!checked.ok) {
-          this.#pump.lose('invalid', 'DECISION_INVALID');
-          const first = checked.issues[0];
-          this.report(
-            new SdkError(
-              'DECISION_INVALID',
-              `decision ${id} not captured: ${first?.code ?? ''} ${first?.message ?? ''}${checked.issues.length > 1 ? ` (and ${checked.issues.length - 1} more)` : ''}`,
-              { where: first?.where },
-            ),
-          );
-          return id;
-        }
-      }
+        ts: scoped.ts ?? new Date().toISOString(),
+        producer: undefined,
+        ...(span === undefined ? {} : { correlation: { ...span, ...scoped.correlation } }),
+      });
       const seq = this.#seq++;
-      const producer = { id: this.producerId, seq, sdk: this.#sdk };
-      const full = `${json.slice(0, -1)},"producer":${JSON.stringify(producer)}}`;
-      if (!this.#queue.push({ id, seq, json: full })) {
+      if (!this.#queue.push({ id, seq, json })) {
         this.#pump.lose('dropped', 'QUEUE_FULL', [seq]);
         if (!this.#dropping) {
           this.#dropping = true;
@@ -407,6 +384,21 @@ export class Docket implements DecisionSink {
       // onError must not throw; if it does, the host still must not see it.
     }
   }
+}
+
+/**
+ * Runs once what the first `capture()` of a process would otherwise pay for (the UUID's random
+ * pool, the clock's formatting, the first stringify of a record's shape), inside `createDocket()`.
+ */
+function warmCapturePath(): void {
+  const id = createUuidV7();
+  JSON.stringify({
+    agent: { id: 'warm', version: '0' },
+    id,
+    schema: DECISION_SCHEMA_V1,
+    ts: new Date().toISOString(),
+    producer: undefined,
+  });
 }
 
 /**

@@ -8,6 +8,7 @@ import { SdkError } from './errors.js';
 import { LossAccount } from './losses.js';
 import { resolveOptions } from './options.js';
 import type { DocketOptions } from './options.js';
+import { createPreparer } from './prepare.js';
 import { backoffMs, DeliveryPump } from './pump.js';
 import { BoundedQueue } from './queue.js';
 import type { QueuedRecord } from './queue.js';
@@ -57,11 +58,12 @@ function makePump(answer: (batch: Batch, n: number) => SendResult, extra: Docket
     losses,
     receipts,
     producerId: 'p',
+    prepare: createPreparer({ redact: undefined, validate: false }, { id: 'p', sdk: 'test' }),
     report: (e) => errors.push(e),
   });
   const push = (seq: number) => {
     const id = `id-${seq}`;
-    queue.push({ id, seq, json: JSON.stringify({ id, producer: { id: 'p', seq } }) });
+    queue.push({ id, seq, json: JSON.stringify({ id }) });
     receipts.track(id);
     return id;
   };

@@ -6,6 +6,7 @@
 import { SdkError, toSdkError } from './errors.js';
 import type { LossAccount, LossKind } from './losses.js';
 import type { ResolvedOptions } from './options.js';
+import type { Prepared } from './prepare.js';
 import type { BoundedQueue, QueuedRecord } from './queue.js';
 import type { ReceiptBook } from './receipts.js';
 import { Spool } from './spool.js';
@@ -24,7 +25,7 @@ export interface DeliveryCounts {
  * What the pump works with: it owns none of these but the spool it opens.
  *
  * @example
- * const pump = new DeliveryPump({ options, transport, queue, losses, receipts, producerId, report });
+ * const pump = new DeliveryPump({ options, transport, queue, losses, receipts, producerId, prepare, report });
  */
 export interface PumpParts {
   readonly options: ResolvedOptions;
@@ -33,6 +34,8 @@ export interface PumpParts {
   readonly losses: LossAccount;
   readonly receipts: ReceiptBook;
   readonly producerId: string;
+  /** Redacts, checks and stamps one snapshot (see `createPreparer`). */
+  readonly prepare: (item: QueuedRecord) => Prepared;
   readonly report: (error: SdkError) => void;
 }
 
@@ -230,12 +233,13 @@ export class DeliveryPump {
   }
 
   /**
-   * Takes the next batch from memory: up to maxBatch records and maxBatchBytes, and the losses
-   * since the last producer report, as a report, when there are any.
+   * Takes the next batch from memory: up to maxBatch records and maxBatchBytes, each prepared
+   * (redacted, checked, stamped; one that fails is a loss with its seq), and the losses since the
+   * last producer report, as a report, when there are any.
    */
   #takeBatch(): Batch | undefined {
     if (this.#held !== undefined) return this.#held;
-    const { queue, options, losses } = this.#parts;
+    const { queue, options, losses, prepare, receipts, report } = this.#parts;
     const ids: string[] = [];
     const seqs: number[] = [];
     const records: string[] = [];
@@ -244,14 +248,31 @@ export class DeliveryPump {
       if (ids.length >= options.maxBatch) break;
       if (ids.length > 0 && bytes + next.json.length > options.maxBatchBytes) break;
       queue.shift();
+      let prepared: Prepared;
+      try {
+        prepared = prepare(next);
+      } catch (error) {
+        prepared = { ok: false, kind: 'invalid', error: toSdkError('CAPTURE_FAILED', error) };
+      }
+      if (!prepared.ok) {
+        this.lose(prepared.kind, prepared.error.code, [next.seq]);
+        report(prepared.error);
+        receipts.settle(next.id, { ok: false, error: prepared.error });
+        continue;
+      }
       ids.push(next.id);
       seqs.push(next.seq);
-      records.push(next.json);
-      bytes += next.json.length + 1;
+      records.push(prepared.json);
+      bytes += prepared.json.length + 1;
     }
-    const report = losses.take();
-    if (ids.length === 0 && report === undefined) return undefined;
-    this.#held = { ids, seqs, records, ...(report === undefined ? {} : { reports: [report] }) };
+    const lossReport = losses.take();
+    if (ids.length === 0 && lossReport === undefined) return undefined;
+    this.#held = {
+      ids,
+      seqs,
+      records,
+      ...(lossReport === undefined ? {} : { reports: [lossReport] }),
+    };
     return this.#held;
   }
 
