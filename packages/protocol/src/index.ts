@@ -26,6 +26,7 @@ export {
   checkProducerReport,
   PRODUCER_REPORT_SCHEMA_V1,
   ProducerReportInvalidError,
+  toSeqRanges,
 } from './producer/index.js';
 export type { ProducerLosses, ProducerReport } from './producer/index.js';
 export { createUuidV7, isUuidV7, uuidV7Timestamp } from './uuid/index.js';

@@ -83,23 +83,29 @@ test('capture returns the id at once; later mutation does not change the record'
   assert.deepEqual(errors, []);
 });
 
-test('invalid decision: reported, counted, no seq consumed, capture does not throw', async () => {
+test('invalid decision: capture returns its id at once; the background check makes it a reported loss with its seq', async () => {
   const { transport, batches } = fakeTransport([]);
   const { docket, errors } = make(transport);
-  docket.capture({ agent: { id: 'a', version: '1' }, outcome: { action: '' } });
-  docket.capture(null as unknown as DecisionInput);
+  const invalidId = docket.capture({ agent: { id: 'a', version: '1' }, outcome: { action: '' } });
+  const circular: Record<string, unknown> = { agent: { id: 'a', version: '1' } };
+  circular['self'] = circular;
+  docket.capture(circular as unknown as DecisionInput);
   docket.capture(decision());
   await docket.shutdown();
+  // The snapshot that cannot be made fails on the caller's path (no seq); the schema check runs
+  // in the background, after the seq was assigned.
   assert.deepEqual(
     errors.map((e) => e.code),
-    ['DECISION_INVALID', 'CAPTURE_FAILED'],
+    ['CAPTURE_FAILED', 'DECISION_INVALID'],
   );
+  assert.match(errors[1]!.message, new RegExp(`${invalidId} \\(seq 0\\)`));
+  assert.equal(errors[1]!.where, '$.outcome.action');
   assert.equal(docket.stats().invalid, 2);
   assert.deepEqual(
     records(batches).map((r) => (r['producer'] as { seq: number }).seq),
-    [0],
+    [1],
   );
-  // The losses reach the ledger as a producer report (no seqs: none were consumed).
+  // The losses reach the ledger as a producer report; seq 0's gap is explained.
   const [report, ...more] = reports(batches);
   assert.deepEqual(more, []);
   assert.deepEqual(checkProducerReport(report), []);
@@ -110,7 +116,7 @@ test('invalid decision: reported, counted, no seq consumed, capture does not thr
     redactionFailed: 0,
     invalid: 2,
   });
-  assert.deepEqual(report.gaps, []);
+  assert.deepEqual(report.gaps, [[0, 0]]);
   assert.deepEqual(report.reasons, { DECISION_INVALID: 1, CAPTURE_FAILED: 1 });
 });
 
@@ -257,6 +263,7 @@ test('redaction runs before the snapshot leaves; a failing redactor drops and co
   // Nothing of the record left the process; only the report that one was lost.
   assert.deepEqual(records(second.batches), []);
   assert.equal(reports(second.batches)[0]?.losses.redactionFailed, 1);
+  assert.deepEqual(reports(second.batches)[0]?.gaps, [[0, 0]]);
   assert.equal(failing.stats().redactionFailed, 1);
   assert.equal(errors[0]?.code, 'REDACTION_FAILED');
 });

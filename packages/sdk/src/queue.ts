@@ -1,7 +1,8 @@
 /** A bounded FIFO of serialized records: O(1) push and shift, no reallocation per item. */
 
 /**
- * One captured record, serialized at capture time (later mutation cannot reach it).
+ * One captured record, serialized at capture time (later mutation cannot reach it): the
+ * snapshot as the caller gave it, not yet redacted, checked or stamped with its producer.
  *
  * @example
  * const item: QueuedRecord = { id, seq: 7, json: '{"id":…}' };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -97,5 +97,18 @@ test('a torn last line is ignored and a corrupt middle line skipped, both report
       await spool.ack(head);
     }
     assert.deepEqual(ids, ['a', 'b']);
+    await spool.close();
+  }));
+
+test('spool directories are created 0700 and spool and lock files 0600 (records are plaintext)', () =>
+  withDir(async (dir) => {
+    const nested = join(dir, 'var', 'spool');
+    const spool = await Spool.open(nested, 'p1', () => undefined);
+    await spool.append(batch('a'));
+    const mode = (path: string) => statSync(path).mode & 0o777;
+    assert.equal(mode(join(dir, 'var')), 0o700);
+    assert.equal(mode(nested), 0o700);
+    assert.equal(mode(join(nested, 'p1.spool')), 0o600);
+    assert.equal(mode(join(nested, 'p1.spool.lock')), 0o600);
     await spool.close();
   }));

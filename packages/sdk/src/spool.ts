@@ -8,7 +8,8 @@
  * the server answers as duplicates). A last line without its newline is a torn write and is
  * ignored; a corrupt line in the middle is skipped and reported. When every batch of the file is
  * delivered the file is emptied. Files left by a dead process (`<file>.lock` missing or naming a
- * dead pid on this host) are adopted at open and delivered first.
+ * dead pid on this host) are adopted at open and delivered first. The records are plaintext:
+ * directories are created 0700 and files 0600.
  */
 import { open, readdir, readFile, rename, rm, mkdir, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
@@ -74,8 +75,14 @@ async function isOrphan(file: string): Promise<boolean> {
   }
 }
 
+/** Spool files hold full plaintext records: owner only (directories 0700, files 0600). */
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
+
 const writeLock = (file: string): Promise<void> =>
-  writeFile(`${file}.lock`, JSON.stringify({ host: hostname(), pid: process.pid }));
+  writeFile(`${file}.lock`, JSON.stringify({ host: hostname(), pid: process.pid }), {
+    mode: FILE_MODE,
+  });
 
 /** Parses a spool file's text into its pending entries (torn tail ignored, bad lines reported). */
 export function parseSpool(
@@ -146,7 +153,7 @@ export class Spool {
     producerId: string,
     report: (error: SdkError) => void,
   ): Promise<Spool> {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: DIR_MODE });
     const ownPath = join(dir, `${producerId}${SUFFIX}`);
     const segments: Segment[] = [];
     const names = (await readdir(dir)).filter((n) => n.endsWith(SUFFIX)).sort();
@@ -218,7 +225,7 @@ export class Spool {
   append(batch: Batch): Promise<void> {
     return this.#serial(async () => {
       const own = this.#own;
-      own.handle ??= await open(own.path, 'a+');
+      own.handle ??= await open(own.path, 'a+', FILE_MODE);
       const no = own.nextNo++;
       const reports = batch.reports?.length ? `,"r":[${batch.reports.join(',')}]` : '';
       const line = `{"b":${no},"d":[${batch.records.join(',')}]${reports}}`;
@@ -236,7 +243,7 @@ export class Spool {
       for (const segment of [...this.#segments, this.#own]) {
         const entry = segment.pending[0];
         if (entry === undefined) continue;
-        segment.handle ??= await open(segment.path, segment.own ? 'a+' : 'r');
+        segment.handle ??= await open(segment.path, segment.own ? 'a+' : 'r', FILE_MODE);
         const buffer = Buffer.alloc(entry.length);
         await segment.handle.read(buffer, 0, entry.length, entry.offset);
         const parsed = JSON.parse(buffer.toString('utf8')) as {
@@ -271,7 +278,7 @@ export class Spool {
           await segment.handle?.truncate(0);
           segment.size = 0;
         } else {
-          segment.handle ??= await open(segment.path, 'a+');
+          segment.handle ??= await open(segment.path, 'a+', FILE_MODE);
           const bytes = Buffer.from(`{"a":${spooled.no}}\n`);
           await segment.handle.write(bytes);
           segment.size += bytes.length;

@@ -75,8 +75,28 @@ def _is_orphan(path: str) -> bool:
     return not isinstance(pid, int) or not _is_alive(pid)
 
 
+# Spool files hold full plaintext records: owner only (directories 0700, files 0600).
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+
+def _make_dirs(directory: str) -> None:
+    """Creates ``directory`` and its missing parents, each 0700 (``os.makedirs`` gives the
+    parents the default mode)."""
+    if os.path.isdir(directory):
+        return
+    parent = os.path.dirname(os.path.abspath(directory))
+    if parent != os.path.abspath(directory):
+        _make_dirs(parent)
+    try:
+        os.mkdir(directory, DIR_MODE)
+    except FileExistsError:
+        pass
+
+
 def _write_lock(path: str) -> None:
-    with open(f"{path}.lock", "w", encoding="utf-8") as f:
+    fd = os.open(f"{path}.lock", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
         json.dump({"host": socket.gethostname(), "pid": os.getpid()}, f)
 
 
@@ -127,7 +147,7 @@ class Spool:
     def open(cls, directory: str, producer_id: str, report: Callable[[DocketError], None]) -> "Spool":
         """Takes the lock of the producer's file and adopts orphaned files. Raises ``OSError`` or
         :class:`DocketError` ``SPOOL_LOCKED``."""
-        os.makedirs(directory, exist_ok=True)
+        _make_dirs(directory)
         own_path = os.path.join(directory, f"{producer_id}{SUFFIX}")
         segments: List[_Segment] = []
         k = 0
@@ -170,7 +190,7 @@ class Spool:
         with self._lock:
             own = self._own
             if self._handle is None:
-                self._handle = os.open(own.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+                self._handle = os.open(own.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
             no = own.next_no
             reports = ',"r":[%s]' % ",".join(batch.reports) if batch.reports else ""
             data = ('{"b":%d,"d":[%s]%s}\n' % (no, ",".join(batch.records), reports)).encode("utf-8")
@@ -223,7 +243,7 @@ class Spool:
                 else:
                     data = ('{"a":%d}\n' % spooled.no).encode("utf-8")
                     if self._handle is None:
-                        self._handle = os.open(segment.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+                        self._handle = os.open(segment.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
                     os.write(self._handle, data)
                     segment.size += len(data)
             elif not segment.pending:

@@ -5,4 +5,5 @@ export {
   PRODUCER_REPORT_SCHEMA_V1,
   ProducerReportInvalidError,
 } from './report.js';
+export { toSeqRanges } from './ranges.js';
 export type { ProducerLosses, ProducerReport } from './report.js';

@@ -21,9 +21,15 @@ export interface ProducerLosses {
   readonly rejected: number;
   /** Seq assigned, given up: a final refusal of its batch, or no spool at the shutdown deadline. */
   readonly failed: number;
-  /** No seq: the producer's redaction failed, so the record never left the process. */
+  /**
+   * The producer's redaction failed, so the record never left the process (the TypeScript SDK
+   * redacts in the background, after the seq is assigned: the seq is in `gaps`).
+   */
   readonly redactionFailed: number;
-  /** No seq: refused by the producer's own schema check. */
+  /**
+   * Refused by the producer's own schema check (in the background in the TypeScript SDK: seq in
+   * `gaps`), or a record the producer could not snapshot (no seq).
+   */
   readonly invalid: number;
 }
 
