@@ -12,7 +12,7 @@
 //   --singles N      single-decision POSTs, one at a time, on the idle loaded server (BENCH_SINGLES, 200)
 //   --readers N      concurrent clients for the loaded read figures (BENCH_READERS, 4)
 //   --reads N        requests per read figure with --readers clients (BENCH_READS, 1000; half as
-//                    many with 1 client), each stopping after --read-seconds (BENCH_READ_SECONDS, 10)
+//                    many with 1 client), each stopping after --read-seconds (BENCH_READ_SECONDS, 5)
 //   --port N         the SQLite server's port (BENCH_PORT, 0: a free one); --pg-port N the
 //                    PostgreSQL-backed server's (BENCH_PG_PORT, 0)
 //   --pg-fsync off   PostgreSQL with the test suite's fsync=off (default: fsync and
@@ -100,7 +100,7 @@ const CONCURRENCY =
 const SINGLES = intArg('singles', 'BENCH_SINGLES', 200, 0);
 const READERS = intArg('readers', 'BENCH_READERS', 4, 1);
 const READS = intArg('reads', 'BENCH_READS', 1000, 10);
-const READ_SECONDS = intArg('read-seconds', 'BENCH_READ_SECONDS', 10, 1);
+const READ_SECONDS = intArg('read-seconds', 'BENCH_READ_SECONDS', 5, 1);
 const PORT = intArg('port', 'BENCH_PORT', 0, 0);
 const PG_PORT = intArg('pg-port', 'BENCH_PG_PORT', 0, 0);
 const PG_FSYNC = (args['pg-fsync'] ?? process.env['BENCH_PG_FSYNC'] ?? 'on') !== 'off';
