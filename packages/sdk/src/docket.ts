@@ -7,9 +7,10 @@ import {
   checkDecision,
   createUuidV7,
   DECISION_SCHEMA_V1,
+  errorCodeOr,
   PRODUCER_REPORT_SCHEMA_V1,
 } from '@docket/protocol';
-import type { ProducerLosses, ProducerReport } from '@docket/protocol';
+import type { ErrorCode, ProducerLosses, ProducerReport } from '@docket/protocol';
 import { runDecision } from './context.js';
 import type { DecisionInput, DecisionSink, RecordMeta } from './context.js';
 import { SdkError, toSdkError } from './errors.js';
@@ -676,7 +677,7 @@ export class Docket implements DecisionSink {
       } else {
         this.#lose('rejected', item?.code ?? 'REJECTED', [batch.seqs[position] ?? -1]);
         const error = new SdkError(
-          item?.code ?? 'REJECTED',
+          errorCodeOr(item?.code, 'REJECTED'),
           `decision ${id} rejected by the ledger: ${item?.message ?? 'no result'}`,
         );
         this.report(error);
