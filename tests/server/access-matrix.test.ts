@@ -16,7 +16,7 @@ import { createUuidV7, sampleDecision } from '@docket/protocol';
 import type { DecisionRecord } from '@docket/protocol';
 import { listOperations } from '@docket/server';
 import type { OperationSpec } from '@docket/server';
-import type { ApiKeyRole } from '@docket/store';
+import type { ApiKeyRole } from '@docket/server';
 import { api, assertOk, assertProblem, ROLES, startTestServer } from '../support/server.js';
 import type { ApiResponse, TestServer } from '../support/server.js';
 

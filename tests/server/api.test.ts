@@ -21,7 +21,7 @@ import type { Checkpoint } from '@docket/core';
 import { createUuidV7, sampleDecision } from '@docket/protocol';
 import type { DecisionRecord } from '@docket/protocol';
 import { openApiDocument } from '@docket/server';
-import type { ApiKeyRole } from '@docket/store';
+import type { ApiKeyRole } from '@docket/server';
 import { api, assertOk, assertProblem, startTestServer } from '../support/server.js';
 import type { Api, ApiResponse, TestServer } from '../support/server.js';
 

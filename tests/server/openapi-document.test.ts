@@ -7,8 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { listOperations, openApiDocument, startServer } from '@docket/server';
-import { API_KEY_ROLES } from '@docket/store';
+import { API_KEY_ROLES, listOperations, openApiDocument, startServer } from '@docket/server';
 import { tempDir } from '../support/ledger-fixture.js';
 
 const require = createRequire(import.meta.url);

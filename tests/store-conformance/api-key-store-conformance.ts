@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createApiKey, isApiKeySecret, parseApiKey } from '@docket/server';
-import type { ApiKeyRole, ApiKeyRow, ApiKeyStore } from '@docket/store';
+import type { ApiKeyRole } from '@docket/server';
+import type { ApiKeyRow, ApiKeyStore } from '@docket/store';
 
 /** A fresh, empty API key store for one test. */
 export interface OpenedApiKeyStore {

@@ -4,8 +4,9 @@
  * key per tenant × role. Plus a small fetch wrapper and the problem-body assertion every test uses.
  */
 import assert from 'node:assert/strict';
-import { API_KEY_ROLES, openSqliteApiKeyStore } from '@docket/store';
-import type { ApiKeyRole } from '@docket/store';
+import { API_KEY_ROLES } from '@docket/server';
+import type { ApiKeyRole } from '@docket/server';
+import { openSqliteApiKeyStore } from '@docket/store';
 import { createApiKey, startServer } from '@docket/server';
 import type { ServerOptions } from '@docket/server';
 import { tempDir } from './ledger-fixture.js';

@@ -11,7 +11,7 @@ import {
 } from '@docket/core';
 import type { Checkpoint, LeafEnvelope, NoteVerifier } from '@docket/core';
 import { DocketError } from '@docket/protocol';
-import type { Issue } from '@docket/protocol';
+import type { ErrorCode, Issue } from '@docket/protocol';
 import type { EntryWithContent, LedgerStore } from '@docket/store';
 import { dataDirPaths, readLogVkey, readMasterKey } from './data-dir.js';
 import { LedgerError } from './errors.js';
@@ -58,7 +58,7 @@ export interface AuditReport {
   readonly durationMs: number;
 }
 
-const err = (code: string, message: string, where?: string): Issue =>
+const err = (code: ErrorCode, message: string, where?: string): Issue =>
   where === undefined
     ? { code, message, severity: 'error' }
     : { code, message, where, severity: 'error' };

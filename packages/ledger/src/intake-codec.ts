@@ -1,6 +1,6 @@
 import { deriveKey, open, seal } from '@docket/core';
 import { DocketError } from '@docket/protocol';
-import type { DecisionRecord, JsonValue, ProducerReport } from '@docket/protocol';
+import type { DecisionRecord, ErrorCode, JsonValue, ProducerReport } from '@docket/protocol';
 import type { IntakeRequest } from '@docket/store';
 import { LedgerError } from './errors.js';
 
@@ -44,7 +44,11 @@ export type IntakeOutcome =
   | { readonly status: 'duplicate'; readonly index: number }
   | { readonly erased: ErasedSubject }
   | {
-      readonly error: { readonly code: string; readonly message: string; readonly where?: string };
+      readonly error: {
+        readonly code: ErrorCode;
+        readonly message: string;
+        readonly where?: string;
+      };
     };
 
 const KINDS = new Set(['decision', 'event', 'access', 'report', 'erase']);

@@ -2,11 +2,12 @@
  * Errors are data: every failure Docket reports carries a SCREAMING_SNAKE `code`, a human message
  * and, where it applies, `where` (a JSON path such as `$.outcome.action`, a line number, a file).
  */
+import type { ErrorCode } from './errors-catalogue.js';
 
 /** One finding of a check (`check*` functions return these instead of throwing). */
 export interface Issue {
-  /** SCREAMING_SNAKE code, stable across releases; tests assert on it. */
-  readonly code: string;
+  /** SCREAMING_SNAKE code of the catalogue (`errors-catalogue.ts`), stable across releases. */
+  readonly code: ErrorCode;
   readonly message: string;
   /** Where it was found: a JSON path (`$.context.amount`), an index (`leaf 12`), a file. */
   readonly where?: string;
@@ -27,13 +28,13 @@ export interface DocketErrorOptions {
  * Base of every error Docket throws. Each package derives one error class from it.
  *
  * @example
- * throw new DocketError('BAD_INPUT', 'size must be a non-negative integer', { where: '--size' });
+ * throw new DocketError('USAGE', 'size must be a non-negative integer', { where: '--size' });
  */
 export class DocketError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly where: string | undefined;
 
-  constructor(code: string, message: string, options: DocketErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: DocketErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;

@@ -5,6 +5,15 @@
  */
 export { DocketError, ProtocolError, toCheckResult } from './errors.js';
 export type { CheckResult, DocketErrorOptions, Issue } from './errors.js';
+export {
+  ERROR_CODES,
+  errorCodeOr,
+  EXIT_CODES,
+  exitCodeOf,
+  httpStatusOf,
+  isErrorCode,
+} from './errors-catalogue.js';
+export type { ErrorCode, ErrorCodeEntry } from './errors-catalogue.js';
 export { canonicalBytes, canonicalize, MAX_JSON_DEPTH, parseStrictJson } from './json/index.js';
 export type { CanonicalizeOptions } from './json/index.js';
 export {

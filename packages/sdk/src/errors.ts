@@ -1,5 +1,6 @@
 /** The SDK's error: a `DocketError` with a SCREAMING_SNAKE code, thrown only at construction. */
 import { DocketError } from '@docket/protocol';
+import type { ErrorCode } from '@docket/protocol';
 
 /**
  * Every failure the SDK reports. Thrown only by `createDocket` (code `OPTION_INVALID`, `where`
@@ -11,7 +12,7 @@ import { DocketError } from '@docket/protocol';
 export class SdkError extends DocketError {}
 
 /** Wraps anything thrown into an {@link SdkError} with `code` (an SdkError passes unchanged). */
-export function toSdkError(code: string, error: unknown, message?: string): SdkError {
+export function toSdkError(code: ErrorCode, error: unknown, message?: string): SdkError {
   if (error instanceof SdkError) return error;
   const text = error instanceof Error ? error.message : String(error);
   return new SdkError(code, message === undefined ? text : `${message}: ${text}`, {

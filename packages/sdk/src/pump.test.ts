@@ -117,7 +117,7 @@ test('retryable failures are retried; a final refusal is a reported loss with it
   const failure = (retryable: boolean): SendResult => ({
     ok: false,
     retryable,
-    error: new SdkError('SERVER_DOWN', 'down'),
+    error: new SdkError('SERVER_UNREACHABLE', 'down'),
   });
   const { pump, push, sent, errors, losses } = makePump((batch, n) =>
     n === 1 ? failure(true) : n === 2 ? failure(false) : accept(batch),
@@ -127,7 +127,7 @@ test('retryable failures are retried; a final refusal is a reported loss with it
   await pump.flushed();
   assert.equal(pump.counts.retries, 1);
   assert.equal(losses.totals.failed, 2);
-  assert.ok(errors.some((e) => e.code === 'SERVER_DOWN'));
+  assert.ok(errors.some((e) => e.code === 'SERVER_UNREACHABLE'));
   // The loss report leaves with the next batch (here a batch of its own: nothing else is queued).
   const [report, ...more] = sent.flatMap((b) => b.reports ?? []);
   assert.equal(more.length, 0);
@@ -141,7 +141,9 @@ test('after maxAttempts the batch goes to the spool and is delivered from it lat
     let down = true;
     const { pump, push, sent } = makePump(
       (batch): SendResult =>
-        down ? { ok: false, retryable: true, error: new SdkError('DOWN', 'down') } : accept(batch),
+        down
+          ? { ok: false, retryable: true, error: new SdkError('SERVER_UNREACHABLE', 'down') }
+          : accept(batch),
       { spoolDir: dir },
     );
     push(0);
@@ -164,7 +166,7 @@ test('stop() gives up what cannot be spooled, as SHUTDOWN_DEADLINE losses', asyn
   const { pump, push, losses, errors } = makePump((): SendResult => ({
     ok: false,
     retryable: true,
-    error: new SdkError('DOWN', 'down'),
+    error: new SdkError('SERVER_UNREACHABLE', 'down'),
   }));
   push(0);
   push(1);

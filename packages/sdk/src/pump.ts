@@ -3,6 +3,7 @@
  * with backoff, moves them to the spool while the server is away and works the spool off first
  * (order) once it is back. It never throws: failures go to `report` and the loss account.
  */
+import { errorCodeOr } from '@docket/protocol';
 import { SdkError, toSdkError } from './errors.js';
 import type { LossAccount, LossKind } from './losses.js';
 import type { ResolvedOptions } from './options.js';
@@ -338,7 +339,7 @@ export class DeliveryPump {
       } else {
         this.lose('rejected', item?.code ?? 'REJECTED', [batch.seqs[position] ?? -1]);
         const error = new SdkError(
-          item?.code ?? 'REJECTED',
+          errorCodeOr(item?.code, 'REJECTED'),
           `decision ${id} rejected by the ledger: ${item?.message ?? 'no result'}`,
         );
         report(error);

@@ -1,5 +1,5 @@
 import { DocketError } from '@docket/protocol';
-import type { DocketErrorOptions } from '@docket/protocol';
+import type { DocketErrorOptions, ErrorCode } from '@docket/protocol';
 
 /**
  * Error of the server package (bad requests, authentication, limits). The HTTP status comes from
@@ -9,7 +9,7 @@ import type { DocketErrorOptions } from '@docket/protocol';
  * throw new ServerError('CURSOR_INVALID', 'not a cursor of this API', { where: 'query.cursor' });
  */
 export class ServerError extends DocketError {
-  constructor(code: string, message: string, options: DocketErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: DocketErrorOptions = {}) {
     super(code, message, options);
   }
 }

@@ -9,5 +9,7 @@ export { ServerError } from './errors.js';
 export { startServer } from './server.js';
 export type { DocketServer, LogLine, ServerOptions } from './server.js';
 export type { Principal } from './auth/authenticator.js';
+export { API_KEY_ROLES, isApiKeyRole } from './auth/roles.js';
+export type { ApiKeyRole } from './auth/roles.js';
 export { toProblem } from './http/problem.js';
 export type { Problem } from './http/problem.js';

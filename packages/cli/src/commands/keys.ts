@@ -12,9 +12,10 @@ import {
   tenantOrigin,
 } from '@docket/ledger';
 import type { LogLocation } from '@docket/ledger';
-import { createApiKey, parseApiKey } from '@docket/server';
-import { API_KEY_ROLES, API_KEYS_FILE, openApiKeyStore } from '@docket/store';
-import type { ApiKeyRole, ApiKeyStore } from '@docket/store';
+import { API_KEY_ROLES, createApiKey, parseApiKey } from '@docket/server';
+import type { ApiKeyRole } from '@docket/server';
+import { API_KEYS_FILE, openApiKeyStore } from '@docket/store';
+import type { ApiKeyStore } from '@docket/store';
 import { optional, parse, required } from '../args.js';
 import type { OptionSpec } from '../args.js';
 import { DATA_HELP, DATA_OPTIONS, dataDirOf, JSON_HELP, pgUrlOf } from '../command.js';

@@ -4,7 +4,7 @@
  * `POST /v1/decisions/{id}/events`. Ids are derived from the seed, so a second run is all
  * duplicates (counted as skipped) and the log does not grow.
  */
-import { DocketError } from '@docket/protocol';
+import { DocketError, errorCodeOr } from '@docket/protocol';
 import { createDocket } from '@docket/sdk';
 import type { SdkError } from '@docket/sdk';
 import { demoCase, DEMO_SEED } from './cases.js';
@@ -217,7 +217,7 @@ async function preflight(base: string, apiKey: string): Promise<void> {
     );
   }
   throw new DocketError(
-    problem.code,
+    errorCodeOr(problem.code, 'DEMO_REJECTED'),
     `${base}/v1/decisions answered ${res.status}: ${problem.detail}`,
     {
       where: '--url',

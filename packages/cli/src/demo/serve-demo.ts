@@ -7,9 +7,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { DEFAULT_TENANT } from '@docket/ledger';
 import { createApiKey, isApiKeySecret, parseApiKey } from '@docket/server';
-import type { DocketServer, LogLine } from '@docket/server';
+import type { ApiKeyRole, DocketServer, LogLine } from '@docket/server';
 import { openApiKeyStore } from '@docket/store';
-import type { ApiKeyRole, ApiKeyStore } from '@docket/store';
+import type { ApiKeyStore } from '@docket/store';
 import type { Io } from '../output.js';
 import { createProgress, n } from '../output.js';
 import { demoCase, DEMO_SEED } from './cases.js';

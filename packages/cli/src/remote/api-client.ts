@@ -1,4 +1,4 @@
-import { DocketError } from '@docket/protocol';
+import { DocketError, errorCodeOr } from '@docket/protocol';
 
 /** Options of {@link ApiClient}. */
 export interface ApiClientOptions {
@@ -85,7 +85,7 @@ export class ApiClient {
       // not a problem body: the status says enough
     }
     throw new DocketError(
-      problem.code ?? `HTTP_${res.status}`,
+      errorCodeOr(problem.code, 'HTTP_ERROR'),
       `${path}: ${res.status} ${problem.detail ?? res.statusText}`,
       { where: problem.where ?? target.pathname },
     );

@@ -8,7 +8,7 @@ import {
 } from '@docket/core';
 import type { Checkpoint, NoteVerifier } from '@docket/core';
 import { DocketError } from '@docket/protocol';
-import type { Issue } from '@docket/protocol';
+import type { ErrorCode, Issue } from '@docket/protocol';
 import type { ApiClient } from './api-client.js';
 
 /** What the server says of one log (`LogView` in the API). */
@@ -56,7 +56,7 @@ export interface RemoteAuditOptions {
   readonly onProgress?: (kind: string, done: number, total: number) => void;
 }
 
-const err = (code: string, message: string, where?: string): Issue => ({
+const err = (code: ErrorCode, message: string, where?: string): Issue => ({
   code,
   message,
   severity: 'error',

@@ -1,5 +1,5 @@
 import { canonicalBytes, DocketError } from '@docket/protocol';
-import type { Issue, JsonValue } from '@docket/protocol';
+import type { ErrorCode, Issue, JsonValue } from '@docket/protocol';
 import { commitField, toLeafEnvelope } from '../envelope/index.js';
 import type { LeafEnvelope } from '../envelope/index.js';
 import { CoreError } from '../errors.js';
@@ -85,7 +85,7 @@ export function createBundle(parts: {
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const issueOf = (err: unknown, code: string, where: string): Issue =>
+const issueOf = (err: unknown, code: ErrorCode, where: string): Issue =>
   err instanceof DocketError
     ? { code, message: `${err.code}: ${err.message}`, where: err.where ?? where, severity: 'error' }
     : { code, message: String(err), where, severity: 'error' };

@@ -9,6 +9,7 @@
 import { ProtocolError } from '../errors.js';
 import { formatJsonPath, hasLoneSurrogate, MAX_JSON_DEPTH } from './strict-parse.js';
 import type { JsonPathSegment } from './strict-parse.js';
+import type { ErrorCode } from '../errors-catalogue.js';
 
 /**
  * Options of {@link canonicalize} and {@link canonicalBytes}.
@@ -44,7 +45,7 @@ class Violation extends Error {
   keep = -1;
 
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);

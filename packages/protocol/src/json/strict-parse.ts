@@ -10,6 +10,7 @@
  *   case costs little.
  */
 import { ProtocolError } from '../errors.js';
+import type { ErrorCode } from '../errors-catalogue.js';
 
 /**
  * Deepest nesting of arrays and objects accepted (the top-level container is depth 1).
@@ -165,7 +166,12 @@ function countKeysInText(text: string): number {
  * Runs the reference parser to produce the precise error. If it (wrongly) accepts text the fast
  * path rejected, fails closed with the fast path's finding rather than returning a value.
  */
-function rejectWithReference(text: string, code: string, reason: string, cause?: unknown): never {
+function rejectWithReference(
+  text: string,
+  code: ErrorCode,
+  reason: string,
+  cause?: unknown,
+): never {
   parseStrictJsonReference(text);
   const detail = cause instanceof Error ? `: ${cause.message}` : '';
   throw new ProtocolError(code, `${reason}${detail}`, { where: '$', cause });
@@ -500,7 +506,7 @@ class ReferenceParser {
     return printable ? `'${String.fromCodePoint(cp)}'` : `U+${hex4(cp)}`;
   }
 
-  private fail(code: string, message: string, at: number = this.pos): never {
+  private fail(code: ErrorCode, message: string, at: number = this.pos): never {
     throw new ProtocolError(code, `${message} at offset ${at}`, {
       where: formatJsonPath(this.path),
     });

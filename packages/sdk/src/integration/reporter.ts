@@ -2,6 +2,7 @@
  * Where an integration's own failures go: the Docket instance's `onError` path when one is given,
  * else one process warning per code (what the SDK does without a hook). Never throws.
  */
+import type { ErrorCode } from '@docket/protocol';
 import { SdkError } from '../errors.js';
 
 /**
@@ -15,7 +16,7 @@ export interface ErrorSink {
 }
 
 /** Reports one failure; never throws. */
-export type Reporter = (code: string, error: unknown, where: string) => void;
+export type Reporter = (code: ErrorCode, error: unknown, where: string) => void;
 
 /**
  * A reporter that passes errors to `sink` (or warns once per code without one); `source` names

@@ -1,4 +1,5 @@
 /** Messages between local mode's transport (host thread) and its ledger worker. */
+import type { ErrorCode } from '@docket/protocol';
 import type { InclusionProof, ItemResult } from './transport.js';
 
 /**
@@ -43,4 +44,4 @@ export type LocalResponse =
       readonly reportResults?: ItemResult[];
       readonly proof?: InclusionProof;
     }
-  | { readonly n: number; readonly ok: false; readonly code: string; readonly message: string };
+  | { readonly n: number; readonly ok: false; readonly code: ErrorCode; readonly message: string };

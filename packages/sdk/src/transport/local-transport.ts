@@ -4,6 +4,7 @@
  * pending delivery at exit (beforeExit → shutdown) does.
  */
 import { Worker } from 'node:worker_threads';
+import type { ErrorCode } from '@docket/protocol';
 import { SdkError } from '../errors.js';
 import type { LocalRequest, LocalResponse, LocalWorkerData } from './local-protocol.js';
 import type { Batch, ProofResult, SendResult, Transport } from './transport.js';
@@ -23,7 +24,7 @@ export function createLocalTransport(data: LocalWorkerData): Transport {
   let exited: Promise<void> = Promise.resolve();
   const waiting = new Map<number, (response: LocalResponse) => void>();
 
-  const fail = (code: string, message: string) => {
+  const fail = (code: ErrorCode, message: string) => {
     for (const [n, resolve] of waiting) resolve({ n, ok: false, code, message });
     waiting.clear();
   };

@@ -4,6 +4,8 @@
  * never run on the host's thread. Appends answer once durable, as the server's do.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { errorCodeOr } from '@docket/protocol';
+import type { ErrorCode } from '@docket/protocol';
 import type { LocalRequest, LocalResponse, LocalWorkerData } from './local-protocol.js';
 import type { ItemResult } from './transport.js';
 
@@ -44,11 +46,9 @@ function open(): Promise<EmbeddedLedger> {
   return ledger;
 }
 
-const codeOf = (error: unknown): string | undefined =>
-  typeof error === 'object' &&
-  error !== null &&
-  typeof (error as { code?: unknown }).code === 'string'
-    ? (error as { code: string }).code
+const codeOf = (error: unknown): ErrorCode | undefined =>
+  typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+    ? errorCodeOr(error.code, 'LOCAL_LEDGER_FAILED')
     : undefined;
 
 const messageOf = (error: unknown): string =>

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { ApiKeyRole, ApiKeyRow } from '@docket/store';
+import type { ApiKeyRow } from '@docket/store';
+import type { ApiKeyRole } from './roles.js';
 
 const KEY_TEXT = /^dk_([a-z2-7]{16})_([A-Za-z0-9_-]{43})$/;
 

@@ -1,7 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ApiKeyRole, ApiKeyRow, ApiKeyStore } from '@docket/store';
+import type { ApiKeyRow, ApiKeyStore } from '@docket/store';
 import { ServerError } from '../errors.js';
 import { isApiKeySecret, parseApiKey } from './api-key.js';
+import { isApiKeyRole } from './roles.js';
+import type { ApiKeyRole } from './roles.js';
 
 /** Who is calling: the key's id, tenant and role. */
 export interface Principal {
@@ -46,6 +48,8 @@ export class Authenticator {
       parsed === undefined ||
       row === undefined ||
       row.revokedAt !== null ||
+      // A role this version does not know (a newer replica wrote it) grants nothing.
+      !isApiKeyRole(row.role) ||
       !isApiKeySecret(row, parsed.secret)
     ) {
       throw new ServerError(

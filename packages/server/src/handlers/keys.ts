@@ -2,7 +2,8 @@ import { ServerError } from '../errors.js';
 import { createApiKey } from '../auth/api-key.js';
 import { principalOf } from '../http/context.js';
 import type { Handler } from '../http/context.js';
-import type { ApiKeyRole, ApiKeyRow } from '@docket/store';
+import type { ApiKeyRow } from '@docket/store';
+import type { ApiKeyRole } from '../auth/roles.js';
 
 /** A key row without its secret hash. */
 const view = ({ secretHash: _hash, ...row }: ApiKeyRow) => row;

@@ -1,8 +1,8 @@
 import { ENTRY_TYPES } from '@docket/core';
 import type { ReadEntry } from '@docket/ledger';
-import type { ApiKeyRole } from '@docket/store';
 import { ServerError } from '../errors.js';
-import { CONTENT_ROLES } from '../http/context.js';
+import { CONTENT_ROLES } from '../auth/roles.js';
+import type { ApiKeyRole } from '../auth/roles.js';
 
 /** An entry as the API shows it (`EntryView` in the document). */
 export interface EntryView {

@@ -1,4 +1,4 @@
-import type { ApiKeyRole, ApiKeyStore } from '@docket/store';
+import type { ApiKeyStore } from '@docket/store';
 import type { Authenticator, Principal } from '../auth/authenticator.js';
 import type { Metrics } from '../metrics.js';
 import type { TenantLedgers, TenantRegistry } from '../tenants.js';
@@ -45,6 +45,8 @@ export interface Reply {
   readonly text?: string;
   readonly contentType?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Fields for the request's log line (a subject's pseudonym, never personal data). */
+  readonly log?: Readonly<Record<string, string | number>>;
 }
 
 /** Handles one operation of the document. */
@@ -55,6 +57,3 @@ export function principalOf(ctx: RequestContext): Principal {
   if (ctx.principal === undefined) throw new Error('operation without a principal');
   return ctx.principal;
 }
-
-/** Roles that may read the content of decisions that have a subject. */
-export const CONTENT_ROLES: readonly ApiKeyRole[] = ['auditor', 'admin'];

@@ -1,5 +1,5 @@
-import { DecisionInvalidError, DocketError } from '@docket/protocol';
-import type { Issue } from '@docket/protocol';
+import { DecisionInvalidError, DocketError, httpStatusOf } from '@docket/protocol';
+import type { ErrorCode, Issue } from '@docket/protocol';
 
 /** An RFC 9457 problem body, with Docket's code and where the problem was found. */
 export interface Problem {
@@ -7,53 +7,11 @@ export interface Problem {
   readonly title: string;
   readonly status: number;
   readonly detail: string;
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly where?: string;
   readonly instance?: string;
   readonly issues?: readonly Issue[];
 }
-
-/** HTTP status of each error code; the one place codes become statuses. Unknown codes: 500. */
-const STATUS: Readonly<Record<string, number>> = {
-  // 400: the request is wrong, and the body says where
-  INVALID_JSON: 400,
-  DUPLICATE_KEY: 400,
-  LONE_SURROGATE: 400,
-  NON_FINITE_NUMBER: 400,
-  UNSAFE_INTEGER: 400,
-  DEPTH_EXCEEDED: 400,
-  DECISION_INVALID: 400,
-  REPORT_INVALID: 400,
-  REQUEST_INVALID: 400,
-  PARAM_INVALID: 400,
-  PARAM_UNKNOWN: 400,
-  HEADER_INVALID: 400,
-  CURSOR_INVALID: 400,
-  SIZE_INVALID: 400,
-  FIELD_UNKNOWN: 400,
-  REASON_REQUIRED: 400,
-  ENCODING_INVALID: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  DECISION_NOT_FOUND: 404,
-  SUBJECT_NOT_FOUND: 404,
-  KEY_NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
-  NOT_ACCEPTABLE: 406,
-  CONTENT_ERASED: 409,
-  ID_CONFLICT: 409,
-  BODY_TOO_LARGE: 413,
-  MEDIA_TYPE_UNSUPPORTED: 415,
-  TOO_MANY_REQUESTS: 429,
-  // 503: the server can't do it now; a retry later may succeed
-  NOT_READY: 503,
-  SHUTTING_DOWN: 503,
-  LEDGER_CLOSED: 503,
-  STORE_IO: 503,
-  STORE_CONFLICT: 503,
-  STORE_OPEN_FAILED: 503,
-};
 
 const TITLES: Readonly<Record<number, string>> = {
   400: 'Bad Request',
@@ -62,11 +20,14 @@ const TITLES: Readonly<Record<number, string>> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
+  502: 'Bad Gateway',
   503: 'Service Unavailable',
 };
 
@@ -84,7 +45,10 @@ const HTTP_WHERE: Readonly<Record<string, string>> = {
 };
 
 /** Codes whose subject is the id in the path, whatever the ledger named. */
-const PATH_ID_CODES = new Set(['DECISION_NOT_FOUND', 'SUBJECT_NOT_FOUND']);
+const PATH_ID_CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  'DECISION_NOT_FOUND',
+  'SUBJECT_NOT_FOUND',
+]);
 
 /**
  * The HTTP location of an error's `where`: `path.id`, `query.size`, `$.reason`…
@@ -98,13 +62,14 @@ export function httpWhere(code: string, where: string | undefined): string | und
 }
 
 /**
- * The status an error code maps to.
+ * The status an error code maps to: the catalogue's (`@docket/protocol` `ERROR_CODES`), the one
+ * place codes become statuses; 500 for a string that is not a code.
  *
  * @example
  * statusOf('DECISION_NOT_FOUND'); // 404
  */
 export function statusOf(code: string): number {
-  return STATUS[code] ?? 500;
+  return httpStatusOf(code);
 }
 
 /**

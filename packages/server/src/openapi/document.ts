@@ -1,6 +1,6 @@
 import { decisionSchemaV1 } from '@docket/protocol';
-import { API_KEY_ROLES } from '@docket/store';
-import type { ApiKeyRole } from '@docket/store';
+import { API_KEY_ROLES, CONTENT_ROLES, READ_ROLES, WRITE_ROLES } from '../auth/roles.js';
+import type { ApiKeyRole } from '../auth/roles.js';
 
 // The OpenAPI 3.1 document of the Docket HTTP API: the single source of truth. The router is
 // built from `paths` (an operation without a handler fails at start-up), parameters and bodies
@@ -15,18 +15,31 @@ const problemResponse = (description: string): object => ({
   content: { 'application/problem+json': { schema: ref('Problem') } },
 });
 
+/**
+ * The refusals every operation can answer, public ones included (a query parameter it does not
+ * take, too many requests in flight, an internal error). The statuses come from the error
+ * catalogue (`@docket/protocol` `ERROR_CODES`); the test validator refuses any status an
+ * operation does not list.
+ */
+const PUBLIC_PROBLEMS = {
+  '400': problemResponse('Bad input: the problem body says what and where.'),
+  '429': problemResponse('Too many requests in flight; retry after the Retry-After seconds.'),
+  '500': problemResponse('Internal error; the server log has the details (no stack here).'),
+};
+
 /** The refusals every authenticated operation can answer. */
 const AUTH_PROBLEMS = {
-  '400': problemResponse('Bad input: the problem body says what and where.'),
+  ...PUBLIC_PROBLEMS,
   '401': problemResponse('No API key, or an unknown or revoked one.'),
   '403': problemResponse("The key's role may not do this."),
-  '429': problemResponse('Too many requests in flight; retry after the Retry-After seconds.'),
   '503': problemResponse('Not ready (store unreachable, shutting down); retry later.'),
 };
 
-const READ_ROLES: ApiKeyRole[] = ['reader', 'auditor', 'admin'];
-const CONTENT_ROLES: ApiKeyRole[] = ['auditor', 'admin'];
-const WRITE_ROLES: ApiKeyRole[] = ['ingest', 'admin'];
+/** The refusals of an operation that takes a body, besides {@link AUTH_PROBLEMS}. */
+const BODY_PROBLEMS = {
+  '413': problemResponse('Body too large (or, once decompressed, too large).'),
+  '415': problemResponse('Not application/json, or an encoding other than gzip/identity.'),
+};
 
 const idParam = {
   name: 'id',
@@ -457,8 +470,7 @@ export const openApiDocument = {
             description: 'One result per record, in order.',
             content: json(ref('BatchResult')),
           },
-          '413': problemResponse('Body or batch too large.'),
-          '415': problemResponse('Not application/json.'),
+          ...BODY_PROBLEMS,
           ...AUTH_PROBLEMS,
         },
       },
@@ -503,6 +515,7 @@ export const openApiDocument = {
             content: json(ref('BatchResult')),
           },
           '409': problemResponse('A report id is already used by another entry.'),
+          ...BODY_PROBLEMS,
           ...AUTH_PROBLEMS,
         },
       },
@@ -535,6 +548,7 @@ export const openApiDocument = {
           },
           '404': problemResponse('No such decision in this tenant.'),
           '409': problemResponse('The event id is already used by another entry.'),
+          ...BODY_PROBLEMS,
           ...AUTH_PROBLEMS,
         },
       },
@@ -680,6 +694,7 @@ export const openApiDocument = {
         responses: {
           '200': { description: 'Erased.', content: json(ref('EraseResult')) },
           '404': problemResponse('No decisions about this subject in this tenant.'),
+          ...BODY_PROBLEMS,
           ...AUTH_PROBLEMS,
         },
       },
@@ -723,6 +738,7 @@ export const openApiDocument = {
         requestBody: { required: true, content: json(ref('ApiKeyCreate')) },
         responses: {
           '201': { description: 'Created.', content: json(ref('ApiKeyCreated')) },
+          ...BODY_PROBLEMS,
           ...AUTH_PROBLEMS,
         },
       },
@@ -745,7 +761,10 @@ export const openApiDocument = {
         operationId: 'getHealth',
         summary: 'Liveness: the process answers',
         security: [],
-        responses: { '200': { description: 'Alive.', content: json(ref('Health')) } },
+        responses: {
+          '200': { description: 'Alive.', content: json(ref('Health')) },
+          ...PUBLIC_PROBLEMS,
+        },
       },
     },
     '/readyz': {
@@ -756,6 +775,7 @@ export const openApiDocument = {
         responses: {
           '200': { description: 'Ready.', content: json(ref('Health')) },
           '503': { description: 'Not ready.', content: json(ref('Health')) },
+          ...PUBLIC_PROBLEMS,
         },
       },
     },
@@ -778,7 +798,10 @@ export const openApiDocument = {
         operationId: 'getOpenApi',
         summary: 'This document',
         security: [],
-        responses: { '200': { description: 'OpenAPI 3.1.', content: json({ type: 'object' }) } },
+        responses: {
+          '200': { description: 'OpenAPI 3.1.', content: json({ type: 'object' }) },
+          ...PUBLIC_PROBLEMS,
+        },
       },
     },
   },

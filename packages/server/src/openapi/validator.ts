@@ -1,6 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import type { Issue } from '@docket/protocol';
+import type { ErrorCode, Issue } from '@docket/protocol';
 import { ServerError } from '../errors.js';
 import { openApiDocument } from './document.js';
 import type { OperationSpec } from './document.js';
@@ -44,6 +44,28 @@ function toJsonPath(pointer: string): string {
   return path;
 }
 
+/** Ajv's keywords as the catalogue's schema codes (the ones protocol's own validator reports). */
+const SCHEMA_CODES: Readonly<Record<string, ErrorCode>> = {
+  type: 'SCHEMA_TYPE',
+  required: 'SCHEMA_REQUIRED',
+  additionalProperties: 'SCHEMA_UNKNOWN_PROPERTY',
+  enum: 'SCHEMA_ENUM',
+  const: 'SCHEMA_CONST',
+  pattern: 'SCHEMA_PATTERN',
+  format: 'SCHEMA_FORMAT',
+  minLength: 'SCHEMA_LENGTH',
+  maxLength: 'SCHEMA_LENGTH',
+  minItems: 'SCHEMA_LENGTH',
+  maxItems: 'SCHEMA_LENGTH',
+  minProperties: 'SCHEMA_LENGTH',
+  maxProperties: 'SCHEMA_LENGTH',
+  minimum: 'SCHEMA_RANGE',
+  maximum: 'SCHEMA_RANGE',
+  exclusiveMinimum: 'SCHEMA_RANGE',
+  exclusiveMaximum: 'SCHEMA_RANGE',
+  multipleOf: 'SCHEMA_RANGE',
+};
+
 function toIssues(errors: readonly ErrorObject[] | null | undefined, prefix: string): Issue[] {
   return (errors ?? [])
     .filter((e) => e.keyword !== 'if')
@@ -55,7 +77,8 @@ function toIssues(errors: readonly ErrorObject[] | null | undefined, prefix: str
             ? `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}`
             : e.instancePath;
       const where = prefix === '$' ? toJsonPath(at) : `${prefix}${at.replaceAll('/', '.')}`;
-      return { code: 'SCHEMA_' + e.keyword.toUpperCase(), message: e.message ?? 'invalid', where };
+      const code = SCHEMA_CODES[e.keyword] ?? 'SCHEMA_TYPE';
+      return { code, message: e.message ?? 'invalid', where };
     });
 }
 
@@ -155,7 +178,9 @@ export function compileValidators(
               : strict.compile(rebase(spec.schema) as object),
           );
         }
-        if (!op.responses.has(key) && !(status >= 400 && op.responses.size > 0)) {
+        // Every status an operation answers is in the document, refusals too: a client generated
+        // from it must know them all.
+        if (!op.responses.has(key)) {
           return [{ code: 'RESPONSE_UNDOCUMENTED', message: `status ${status} is not documented` }];
         }
         const check = responseCheckers.get(key);

@@ -1,4 +1,4 @@
-import type { ApiKeyRole, ApiKeyRow } from './api-key-store.js';
+import type { ApiKeyRow } from './api-key-store.js';
 
 /** The schema version of the API key tables (both adapters), kept in their `meta` table. */
 export const API_KEY_SCHEMA_VERSION = '1';
@@ -21,8 +21,7 @@ export const API_KEY_COLUMNS = 'id, tenant, role, secret_hash, name, created_at,
 export const toApiKeyRow = (r: RawApiKey): ApiKeyRow => ({
   id: r.id,
   tenant: r.tenant,
-  // Written only from an ApiKeyRow; the server refuses a role it does not know.
-  role: r.role as ApiKeyRole,
+  role: r.role,
   secretHash: r.secret_hash,
   name: r.name,
   createdAt: r.created_at,

@@ -1,9 +1,3 @@
-/** What a key may do. Every role is confined to its key's tenant. */
-export type ApiKeyRole = 'ingest' | 'reader' | 'auditor' | 'admin';
-
-/** The roles, in a fixed order (for help texts and validation). */
-export const API_KEY_ROLES: readonly ApiKeyRole[] = ['ingest', 'reader', 'auditor', 'admin'];
-
 /**
  * An API key as stored: never the secret itself, only its SHA-256. The key a client sends is
  * `dk_<id>_<secret>`; `id` finds the row, the secret's hash is compared in constant time.
@@ -12,7 +6,8 @@ export interface ApiKeyRow {
   /** Public key id (also in the key text and in the access log). */
   readonly id: string;
   readonly tenant: string;
-  readonly role: ApiKeyRole;
+  /** The key's role as text; what it means is the server's (it refuses a role it does not know). */
+  readonly role: string;
   /** Hex SHA-256 of the secret part. */
   readonly secretHash: string;
   /** A label for people ("ci ingest", "j.doe"). */
