@@ -43,6 +43,7 @@ const OPTION_OF: Readonly<Record<string, string>> = {
 const HINT_OF: Readonly<Record<string, string>> = {
   LOG_KEY_MISSING: 'make one with `docket keys log-generate --data DIR`',
   STORE_CORRUPT: 'run `docket verify --data DIR` for the full audit',
+  STORE_TRUNCATED: 'run `docket verify --data DIR` for the full audit',
   STORE_BEHIND_CHECKPOINT: 'run `docket verify --data DIR` for the full audit',
   STORE_FORKED: 'run `docket verify --data DIR` for the full audit',
   LEDGER_NOT_FOUND: 'check --data and --pg, or create the log (`docket serve` creates one)',

@@ -164,8 +164,9 @@ async function admitDecision(
   id: string,
   { record }: { record: DecisionRecord },
 ): Promise<Admitted> {
-  const existing = (await ctx.store.findIndexes([id])).get(id);
-  if (existing !== undefined) return { index: existing, fresh: false };
+  // A duplicate only of an earlier decision: an id another kind of entry has is ID_CONFLICT.
+  const found = await earlier(ctx.store, id, ENTRY_TYPES.decision, undefined);
+  if (found !== undefined) return { index: found, fresh: false };
   const { id: _id, ts, producer, schema: _schema, ...rest } = record;
   // The envelope carries the producer's id and seq in clear; anything more (the SDK's name
   // and version) is committed to like any other field.

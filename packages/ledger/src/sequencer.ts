@@ -10,7 +10,7 @@ import { eraseSubject } from './erasure.js';
 import type { EraseRequest } from './erasure.js';
 import type { ErasedSubject } from './intake-codec.js';
 import type { KeyRing } from './keyring.js';
-import { checkPublished, checkPublishedRoot } from './open-checks.js';
+import { checkPublished, checkPublishedRoot, checkStoredTree } from './open-checks.js';
 import type { ResolvedLedgerOptions } from './options.js';
 import { readPublishedCheckpoint } from './published-checkpoint.js';
 
@@ -127,6 +127,7 @@ export class LocalSequencer implements Sequencer {
     const tree = await store.treeState();
     const latest = await store.latestCheckpoint();
     const last = this.pool.load(tree, latest, paths.db);
+    if (last !== undefined) await checkStoredTree(store, last, paths);
     const published = readPublishedCheckpoint(paths.checkpoint, verifier);
     if (published !== undefined) {
       checkPublished(published, last, paths);

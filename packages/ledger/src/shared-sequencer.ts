@@ -22,7 +22,7 @@ import type {
   IntakeSealer,
   Settled,
 } from './intake-codec.js';
-import { checkPublished, checkPublishedRoot } from './open-checks.js';
+import { checkPublished, checkPublishedRoot, checkStoredTree } from './open-checks.js';
 import { publishNewerCheckpoint, readPublishedCheckpoint } from './published-checkpoint.js';
 import { admitContext } from './sequencer.js';
 import type { LogParts, Sequencer } from './sequencer.js';
@@ -68,6 +68,7 @@ const isStoreError = (error: unknown): boolean =>
 /** Errors after which this process must not sequence the log at all (see `open-checks.ts`). */
 const PERMANENT = new Set([
   'STORE_CORRUPT',
+  'STORE_TRUNCATED',
   'STORE_BEHIND_CHECKPOINT',
   'STORE_FORKED',
   'LOG_KEY_MISMATCH',
@@ -190,11 +191,17 @@ export class SharedSequencer implements Sequencer {
       // The published file first, the store after: any replica may publish meanwhile, and only a
       // checkpoint already committed, so the store read second is never behind the file.
       const published = readPublishedCheckpoint(paths.checkpoint, verifier);
-      const { tree, latest } = await store.readSnapshot(async () => ({
-        tree: await store.treeState(),
-        latest: await store.latestCheckpoint(),
-      }));
-      checkPublished(published, this.pool.load(tree, latest, paths.db), paths);
+      // One snapshot: another replica may extend the log meanwhile.
+      const last = await store.readSnapshot(async () => {
+        const loaded = this.pool.load(
+          await store.treeState(),
+          await store.latestCheckpoint(),
+          paths.db,
+        );
+        if (loaded !== undefined) await checkStoredTree(store, loaded, paths);
+        return loaded;
+      });
+      checkPublished(published, last, paths);
       await checkPublishedRoot(store, published, paths);
       await this.#tick();
       this.#ticker = setInterval(() => {
@@ -396,7 +403,9 @@ export class SharedSequencer implements Sequencer {
       this.pool.reset(new LedgerError('NOT_SEQUENCER', 'the sequencer lease changed hands'));
       const published = readPublishedCheckpoint(paths.checkpoint, verifier);
       const { tree, checkpoint } = await this.#store.loadSequencerState();
-      checkPublished(published, this.pool.load(tree, checkpoint, paths.db), paths);
+      const last = this.pool.load(tree, checkpoint, paths.db);
+      if (last !== undefined) await checkStoredTree(this.#store, last, paths);
+      checkPublished(published, last, paths);
       await checkPublishedRoot(this.#store, published, paths);
       this.noteSize(tree.size);
       if (checkpoint === undefined) await this.pool.signFirst();
@@ -514,18 +523,10 @@ export class SharedSequencer implements Sequencer {
 
   async #sendBatch(batch: Waiter[]): Promise<void> {
     try {
-      // Already in the log: a duplicate, without going through the intake.
-      const known = await this.#store.findIndexes(
-        batch.filter((w) => w.append).map((w) => w.request.id),
-      );
-      const rest: Waiter[] = [];
+      // Every request goes through the intake, even an id already in the log: only the
+      // sequencer's admission tells a duplicate (same kind) from an ID_CONFLICT (another kind).
+      const inserted = await this.#store.addIntake(batch.map((w) => w.request));
       for (const waiter of batch) {
-        const index = waiter.append ? known.get(waiter.request.id) : undefined;
-        if (index !== undefined) waiter.resolve({ status: 'duplicate', index });
-        else rest.push(waiter);
-      }
-      const inserted = await this.#store.addIntake(rest.map((w) => w.request));
-      for (const waiter of rest) {
         waiter.owned = inserted.has(waiter.request.id);
         waiter.sent = true;
       }
