@@ -307,6 +307,10 @@ describe('server replicas on one PostgreSQL log', postgresAvailable(), () => {
       const event = await b.appendEvent(record.id, { fields: { kind: 'override', actor: 'j' } });
       assert.equal(event.status, 'accepted');
       assert.equal((await a.events(record.id))[0]?.index, event.index);
+      // An id another kind of entry has: ID_CONFLICT through either replica, never a duplicate.
+      const clash = { ...fixtureDecision(3), id: event.id };
+      await assert.rejects(b.append(clash), { code: 'ID_CONFLICT' });
+      await assert.rejects(a.append(clash), { code: 'ID_CONFLICT' });
       await assert.rejects(b.appendEvent('not-there', { fields: { kind: 'x' } }), {
         code: 'DECISION_NOT_FOUND',
       });

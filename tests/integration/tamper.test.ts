@@ -275,3 +275,59 @@ describe('full audit of a tampered log', () => {
     );
   });
 });
+
+// `docket serve` (any openLedger) must not sign on top of a store its own audit rejects: the open
+// checks that the entries, the stored tree and the latest checkpoint agree (cheaply: a count, the
+// newest leaves, the root from the stored nodes).
+describe('open refuses a store its audit rejects', () => {
+  const cases: [string, (db: Database.Database) => void, string][] = [
+    [
+      'entries deleted at the end (truncated)',
+      (db) => db.prepare('DELETE FROM entries WHERE idx >= 25').run(),
+      'STORE_TRUNCATED',
+    ],
+    [
+      'an entry deleted in the middle',
+      (db) => db.prepare('DELETE FROM entries WHERE idx = 5').run(),
+      'STORE_TRUNCATED',
+    ],
+    [
+      'the newest leaf changed',
+      (db) => {
+        const row = db.prepare('SELECT leaf FROM entries WHERE idx = ?').get(COUNT - 1) as {
+          leaf: Buffer;
+        };
+        const envelope = parseLeafEnvelope(row.leaf, 'leaf');
+        const changed = toLeafBytes({ ...envelope, ts: '2020-01-01T00:00:00.000Z' });
+        db.prepare('UPDATE entries SET leaf = ? WHERE idx = ?').run(changed, COUNT - 1);
+      },
+      'STORE_CORRUPT',
+    ],
+  ];
+  for (const [what, tamper, code] of cases) {
+    test(`${what} → ${code} at open, nothing signed`, async () => {
+      const dir = join(scratch.dir, `case-${caseNo++}`);
+      cpSync(base.dir, dir, { recursive: true });
+      const db = new Database(dataDirPaths(dir).db);
+      try {
+        tamper(db);
+      } finally {
+        db.close();
+      }
+      await assert.rejects(openLedger({ dataDir: dir }), (e: { code?: string }) => e.code === code);
+      const after = new Database(dataDirPaths(dir).db, { readonly: true });
+      try {
+        const n = after.prepare('SELECT count(*) AS n FROM checkpoints').get() as { n: number };
+        const size = after.prepare('SELECT max(size) AS s FROM checkpoints').get() as { s: number };
+        assert.equal(size.s, COUNT, `a checkpoint was signed over the tampered store (${n.n})`);
+      } finally {
+        after.close();
+      }
+      const report = await auditDataDir(dir);
+      assert.ok(
+        report.issues.some((i) => i.severity !== 'warning'),
+        'the audit rejects it too',
+      );
+    });
+  }
+});

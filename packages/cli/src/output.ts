@@ -25,9 +25,39 @@ export function formatIssue(issue: Issue): string {
   return `  ${tag}${issue.code}${where} ${issue.message}`;
 }
 
-/** An error as JSON (for --json) or as a line for people. */
+/**
+ * The CLI option behind each bare name the ledger's errors point at (the ledger serves the CLI,
+ * the server and the SDK alike, so it never names a flag).
+ */
+const OPTION_OF: Readonly<Record<string, string>> = {
+  dataDir: '--data',
+  pgUrl: '--pg',
+  origin: '--origin',
+  tenant: '--tenant',
+  subject: '--subject',
+  reason: '--reason',
+  disclose: '--disclose',
+};
+
+/** What to do next, for the ledger's errors a person can act on from the command line. */
+const HINT_OF: Readonly<Record<string, string>> = {
+  LOG_KEY_MISSING: 'make one with `docket keys log-generate --data DIR`',
+  STORE_CORRUPT: 'run `docket verify --data DIR` for the full audit',
+  STORE_TRUNCATED: 'run `docket verify --data DIR` for the full audit',
+  STORE_BEHIND_CHECKPOINT: 'run `docket verify --data DIR` for the full audit',
+  STORE_FORKED: 'run `docket verify --data DIR` for the full audit',
+  LEDGER_NOT_FOUND: 'check --data and --pg, or create the log (`docket serve` creates one)',
+};
+
+/**
+ * An error as JSON (for --json) or as a line for people. A ledger error's bare `where` becomes
+ * the CLI option it came from; a line for people also gets the next step for known codes.
+ *
+ * @example
+ * io.err(formatError(new LedgerError('LOG_KEY_MISSING', 'no log key at k'), false));
+ */
 export function formatError(error: unknown, json: boolean): string {
-  const issue: Issue =
+  const raw: Issue =
     error instanceof DocketError
       ? error.toIssue()
       : {
@@ -35,8 +65,11 @@ export function formatError(error: unknown, json: boolean): string {
           message: error instanceof Error ? error.message : String(error),
           severity: 'error',
         };
+  const option = raw.where === undefined ? undefined : OPTION_OF[raw.where];
+  const issue: Issue = option === undefined ? raw : { ...raw, where: option };
   if (json) return `${JSON.stringify({ ok: false, error: issue })}\n`;
-  return `docket: ${issue.code}${issue.where === undefined ? '' : ` (${issue.where})`}: ${issue.message}\n`;
+  const hint = HINT_OF[issue.code];
+  return `docket: ${issue.code}${issue.where === undefined ? '' : ` (${issue.where})`}: ${issue.message}${hint === undefined ? '' : ` (${hint})`}\n`;
 }
 
 /** Progress on stderr: a rewriting line on a terminal, a line every few seconds otherwise. */

@@ -117,7 +117,7 @@ export function writeLogKey(dir: string, origin?: string): { origin: string; vke
     throw new LedgerError(
       'ORIGIN_INVALID',
       `origin "${name}" must be non-empty, with no spaces and no "+"`,
-      { where: '--origin' },
+      { where: 'origin' },
     );
   }
   const { skey, vkey } = generateSignerKey(name);
@@ -146,11 +146,7 @@ export function readLogKey(dir: string, options: { environment?: boolean } = {})
   try {
     return readFileSync(path, 'utf8').trim();
   } catch (cause) {
-    throw new LedgerError(
-      'LOG_KEY_MISSING',
-      `no log key at ${path}: run \`docket keys log-generate --data ${dir}\``,
-      { where: path, cause },
-    );
+    throw new LedgerError('LOG_KEY_MISSING', `no log key at ${path}`, { where: path, cause });
   }
 }
 

@@ -1,20 +1,17 @@
 import { deriveKey, open, seal } from '@docket/core';
 import { DocketError } from '@docket/protocol';
-import type { DecisionRecord, ErrorCode, JsonValue, ProducerReport } from '@docket/protocol';
+import type { ErrorCode } from '@docket/protocol';
 import type { IntakeRequest } from '@docket/store';
+import { isEntryKind } from './entry-types.js';
+import type { EntryBody } from './entry-types.js';
 import { LedgerError } from './errors.js';
 
-/** A write request, as a replica of a shared log hands it to the sequencer through the intake. */
+/**
+ * A write request, as a replica of a shared log hands it to the sequencer through the intake: an
+ * append of any kind of entry, or an erasure.
+ */
 export type IntakeBody =
-  | { readonly kind: 'decision'; readonly record: DecisionRecord }
-  | {
-      readonly kind: 'event';
-      readonly decisionId: string;
-      readonly ts: string;
-      readonly fields: Record<string, JsonValue>;
-    }
-  | { readonly kind: 'access'; readonly ts: string; readonly fields: Record<string, JsonValue> }
-  | { readonly kind: 'report'; readonly report: ProducerReport }
+  | EntryBody
   | {
       readonly kind: 'erase';
       readonly subjectId: string;
@@ -51,8 +48,6 @@ export type IntakeOutcome =
       };
     };
 
-const KINDS = new Set(['decision', 'event', 'access', 'report', 'erase']);
-
 /**
  * Seals intake requests so the database never holds their content in clear: AES-256-GCM under a
  * key derived from the master key (which stays outside the database), with the log's origin, the
@@ -81,7 +76,7 @@ export class IntakeSealer {
   open(request: IntakeRequest): IntakeBody {
     const plain = open(this.#key, request.body, this.#aad(request.id, request.kind));
     const body = JSON.parse(plain.toString('utf8')) as IntakeBody;
-    if (body.kind !== request.kind || !KINDS.has(body.kind)) {
+    if (body.kind !== request.kind || !(body.kind === 'erase' || isEntryKind(body.kind))) {
       throw new LedgerError('INTAKE_INVALID', `intake request ${request.id} has no known kind`, {
         where: request.id,
       });

@@ -21,7 +21,7 @@ export async function openLedgerStore(
       'LEDGER_NOT_FOUND',
       `no ledger in ${pgUrl === undefined ? paths.dir : 'this PostgreSQL database'}`,
       {
-        where: pgUrl === undefined ? paths.dir : '--pg',
+        where: pgUrl === undefined ? paths.dir : 'pgUrl',
       },
     );
   if (pgUrl === undefined) {

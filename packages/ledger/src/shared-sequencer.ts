@@ -8,9 +8,24 @@ import type {
   SequencerLease,
   SharedLogStore,
 } from '@docket/store';
+import { EntryPool } from './entry-pool.js';
+import { ENTRY_KINDS } from './entry-types.js';
+import type { AdmitContext, EntryBody, EntryKind } from './entry-types.js';
+import { eraseSubject } from './erasure.js';
+import type { EraseRequest } from './erasure.js';
 import { LedgerError } from './errors.js';
 import { toErrorOutcome } from './intake-codec.js';
-import type { IntakeBody, IntakeOutcome, IntakeSealer, Settled } from './intake-codec.js';
+import type {
+  ErasedSubject,
+  IntakeBody,
+  IntakeOutcome,
+  IntakeSealer,
+  Settled,
+} from './intake-codec.js';
+import { checkPublished, checkPublishedRoot, checkStoredTree } from './open-checks.js';
+import { publishNewerCheckpoint, readPublishedCheckpoint } from './published-checkpoint.js';
+import { admitContext } from './sequencer.js';
+import type { LogParts, Sequencer } from './sequencer.js';
 
 /** How often a replica tries to take the lease, its holder checks it, and waiters poll. */
 const TICK_MS = 250;
@@ -18,19 +33,6 @@ const TICK_MS = 250;
 const PURGE_AFTER_MS = 15 * 60_000;
 /** At most this many requests per intake statement. */
 const SEND_MAX = 1000;
-
-/** What the ledger does for the shared sequencer: it owns the tree, the pool and admission. */
-export interface SequencerHost {
-  /**
-   * Loads the tree, latest checkpoint and signer state from the store (signing the first
-   * checkpoint of a new log), dropping whatever an earlier term left in memory.
-   */
-  resume(): Promise<void>;
-  /** Admits one request through the ledger's admission path; resolves once it is durable. */
-  admit(id: string, body: IntakeBody): Promise<Settled>;
-  /** This process must never sequence this log: every write through it fails with `error`. */
-  fail(error: DocketError): void;
-}
 
 /** A write this process submitted, waiting to be sequenced. */
 interface Waiter {
@@ -63,9 +65,10 @@ const isRetry = (error: unknown): boolean => error instanceof DocketError && RET
 const isStoreError = (error: unknown): boolean =>
   error instanceof DocketError && error.code.startsWith('STORE_');
 
-/** Errors after which this process must not sequence the log at all (see `Ledger.start`). */
+/** Errors after which this process must not sequence the log at all (see `open-checks.ts`). */
 const PERMANENT = new Set([
   'STORE_CORRUPT',
+  'STORE_TRUNCATED',
   'STORE_BEHIND_CHECKPOINT',
   'STORE_FORKED',
   'LOG_KEY_MISMATCH',
@@ -84,15 +87,17 @@ const PERMANENT = new Set([
  *   held, and deletes the rows it made entries in the same transaction.
  *
  * @example
- * const shared = new SharedSequencer(store, lease, sealer, host, 8192);
+ * const shared = new SharedSequencer(parts, store, await store.openSequencerLease(), sealer);
  * await shared.start();
- * const settled = await shared.submit(record.id, { kind: 'decision', record });
+ * const { status, index } = await shared.append(record.id, { kind: 'decision', record });
  */
-export class SharedSequencer {
+export class SharedSequencer implements Sequencer {
+  readonly pool: EntryPool;
+  readonly #parts: LogParts;
+  readonly #ctx: AdmitContext;
   readonly #store: LedgerStore & SharedLogStore;
   readonly #lease: SequencerLease;
   readonly #sealer: IntakeSealer;
-  readonly #host: SequencerHost;
   readonly #roundSize: number;
   readonly #waiters = new Map<string, Waiter>();
   #outbox: Waiter[] = [];
@@ -117,17 +122,25 @@ export class SharedSequencer {
   #lastPurge = 0;
 
   constructor(
+    parts: LogParts,
     store: LedgerStore & SharedLogStore,
     lease: SequencerLease,
     sealer: IntakeSealer,
-    host: SequencerHost,
-    roundSize: number,
   ) {
+    this.#parts = parts;
+    this.pool = new EntryPool(
+      store,
+      parts.noteSigner,
+      parts.verifier,
+      parts.ring,
+      parts.options,
+      this,
+    );
+    this.#ctx = admitContext(parts, this.pool);
     this.#store = store;
     this.#lease = lease;
     this.#sealer = sealer;
-    this.#host = host;
-    this.#roundSize = roundSize;
+    this.#roundSize = parts.options.flushMaxEntries;
     lease.onNotice((notice) => {
       if (notice.size !== undefined) this.noteSize(notice.size);
       if (notice.kind === 'intake') this.#wakeLoop();
@@ -156,23 +169,89 @@ export class SharedSequencer {
     return this.#waiters.size;
   }
 
+  /** Set when this process must never sequence this log (a bad store): every write fails. */
+  get failed(): DocketError | undefined {
+    return this.#failed;
+  }
+
   noteSize(size: number): void {
     if (size > this.#knownSize) this.#knownSize = size;
   }
 
-  /** Tries the lease once (sequencing at once if it is free), then keeps trying every tick. */
+  /**
+   * Checks the store as a local start does (without writing), then competes for the sequencer
+   * lease: tries it once (sequencing at once if it is free), then keeps trying every tick. A new
+   * log gets its first checkpoint from its first sequencer; this waits for it, so that every read
+   * finds a signed checkpoint.
+   */
   async start(): Promise<void> {
-    await this.#tick();
-    this.#ticker = setInterval(() => {
-      void this.#tick();
-    }, TICK_MS);
+    const { paths, verifier } = this.#parts;
+    const store = this.#store;
+    try {
+      // The published file first, the store after: any replica may publish meanwhile, and only a
+      // checkpoint already committed, so the store read second is never behind the file.
+      const published = readPublishedCheckpoint(paths.checkpoint, verifier);
+      // One snapshot: another replica may extend the log meanwhile.
+      const last = await store.readSnapshot(async () => {
+        const loaded = this.pool.load(
+          await store.treeState(),
+          await store.latestCheckpoint(),
+          paths.db,
+        );
+        if (loaded !== undefined) await checkStoredTree(store, loaded, paths);
+        return loaded;
+      });
+      checkPublished(published, last, paths);
+      await checkPublishedRoot(store, published, paths);
+      await this.#tick();
+      this.#ticker = setInterval(() => {
+        void this.#tick();
+      }, TICK_MS);
+      while ((await store.latestCheckpoint()) === undefined) {
+        if (this.#failed !== undefined) throw this.#failed;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } catch (error) {
+      await this.abort(error);
+      throw error;
+    }
+  }
+
+  /** Hands an append to the sequencer through the intake and waits for its index. */
+  async append(
+    id: string,
+    body: EntryBody,
+  ): Promise<{ status: 'accepted' | 'duplicate'; index: number }> {
+    const settled = await this.#submit(id, body);
+    if ('erased' in settled) throw new LedgerError('INTAKE_INVALID', `${id} is not an append`);
+    return settled;
+  }
+
+  /** Hands an erasure to the sequencer (it alone creates and caches data keys). */
+  async erase(request: EraseRequest): Promise<ErasedSubject> {
+    const settled = await this.#submit(`erase:${request.tombstoneId}`, {
+      kind: 'erase',
+      ...request,
+    });
+    if (!('erased' in settled)) throw new LedgerError('INTAKE_INVALID', 'not an erasure result');
+    return settled.erased;
+  }
+
+  /** Resolves once every write this process submitted so far is settled. */
+  flush(): Promise<void> {
+    return this.drain();
+  }
+
+  /** Writes the `checkpoint` file, only ever forward (several processes publish). */
+  publish(note: string, size: number): void {
+    publishNewerCheckpoint(this.#parts.paths.checkpoint, note, size, this.#parts.verifier);
   }
 
   /**
    * Submits one write through the intake and resolves once the sequencer has settled it. A second
    * submission of an id this process is still waiting for is answered as a duplicate of it.
    */
-  submit(id: string, body: IntakeBody): Promise<Settled> {
+  #submit(id: string, body: IntakeBody): Promise<Settled> {
     if (this.#failed !== undefined) return Promise.reject(this.#failed);
     const earlier = this.#waiters.get(id);
     if (earlier !== undefined) {
@@ -287,7 +366,7 @@ export class SharedSequencer {
   async #sequence(): Promise<void> {
     this.#resumed = this.#lease.held;
     try {
-      await this.#host.resume();
+      await this.#resume();
     } catch (error) {
       this.#resumed = false;
       if (error instanceof DocketError && PERMANENT.has(error.code)) this.#fail(error);
@@ -314,6 +393,48 @@ export class SharedSequencer {
   }
 
   /**
+   * On taking the lease: reloads the state another process may have extended since, drops what
+   * an earlier term left (pool, cached data keys: a subject may have been erased meanwhile), and
+   * checks and publishes as a start does. Runs between flushes.
+   */
+  #resume(): Promise<void> {
+    const { paths, verifier } = this.#parts;
+    return this.pool.serialize(async () => {
+      this.pool.reset(new LedgerError('NOT_SEQUENCER', 'the sequencer lease changed hands'));
+      const published = readPublishedCheckpoint(paths.checkpoint, verifier);
+      const { tree, checkpoint } = await this.#store.loadSequencerState();
+      const last = this.pool.load(tree, checkpoint, paths.db);
+      if (last !== undefined) await checkStoredTree(this.#store, last, paths);
+      checkPublished(published, last, paths);
+      await checkPublishedRoot(this.#store, published, paths);
+      this.noteSize(tree.size);
+      if (checkpoint === undefined) await this.pool.signFirst();
+      else this.publish(checkpoint.note, checkpoint.size);
+    });
+  }
+
+  /**
+   * Admits a request read from the intake through the same path as a local append (its kind's
+   * row of `ENTRY_KINDS`: checks, idempotency by id, subject keys, encryption) or erasure.
+   */
+  async #admit(id: string, body: IntakeBody): Promise<Settled> {
+    if (body.kind === 'erase') {
+      const { kind: _kind, ...request } = body;
+      return {
+        erased: await eraseSubject(
+          this.#store,
+          this.#parts.ring,
+          this.pool,
+          request,
+          'this subject',
+        ),
+      };
+    }
+    (ENTRY_KINDS[body.kind] as EntryKind<EntryBody>).check?.(id, body);
+    return this.#parts.admission.admit(this.#ctx, id, body);
+  }
+
+  /**
    * Admits a run of intake rows in arrival order and records how each ended. An erasure runs
    * alone, after everything before it is durable (its counts and key destruction must see them).
    * A request refused, or whose batch failed to commit (`STORE_IO`), gets its error back, as a
@@ -326,7 +447,7 @@ export class SharedSequencer {
     // Started in order without waiting in between: the ledger's pool batches them into flushes,
     // and an event admitted after its decision finds the decision pending.
     const results = await Promise.allSettled(
-      run.map(async (row) => this.#host.admit(row.id, this.#sealer.open(row))),
+      run.map(async (row) => this.#admit(row.id, this.#sealer.open(row))),
     );
     const outcomes: IntakeStatus[] = [];
     let clean = true;
@@ -383,7 +504,6 @@ export class SharedSequencer {
 
   #fail(error: DocketError): void {
     this.#failed = error;
-    this.#host.fail(error);
     for (const waiter of this.#waiters.values()) waiter.reject(error);
     // Another replica may be able to sequence: this one gives the lease up for good.
     void this.#lease.close();
@@ -403,18 +523,10 @@ export class SharedSequencer {
 
   async #sendBatch(batch: Waiter[]): Promise<void> {
     try {
-      // Already in the log: a duplicate, without going through the intake.
-      const known = await this.#store.findIndexes(
-        batch.filter((w) => w.append).map((w) => w.request.id),
-      );
-      const rest: Waiter[] = [];
+      // Every request goes through the intake, even an id already in the log: only the
+      // sequencer's admission tells a duplicate (same kind) from an ID_CONFLICT (another kind).
+      const inserted = await this.#store.addIntake(batch.map((w) => w.request));
       for (const waiter of batch) {
-        const index = waiter.append ? known.get(waiter.request.id) : undefined;
-        if (index !== undefined) waiter.resolve({ status: 'duplicate', index });
-        else rest.push(waiter);
-      }
-      const inserted = await this.#store.addIntake(rest.map((w) => w.request));
-      for (const waiter of rest) {
         waiter.owned = inserted.has(waiter.request.id);
         waiter.sent = true;
       }

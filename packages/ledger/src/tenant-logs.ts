@@ -23,7 +23,7 @@ export interface LogLocation {
  * @example
  * assertTenantName('acme'); // ok
  */
-export function assertTenantName(name: string, where = '--tenant'): void {
+export function assertTenantName(name: string, where = 'tenant'): void {
   if (!TENANT_NAME.test(name)) {
     throw new LedgerError(
       'TENANT_INVALID',

@@ -287,6 +287,11 @@ export const ERROR_CODES = {
   STORE_NODE_MISSING: { http: 500, exit: IO, summary: 'a Merkle node the tree needs is missing' },
   STORE_CORRUPT: { http: 500, exit: IO, summary: 'the store contradicts itself' },
   STORE_FORKED: { http: 500, exit: IO, summary: 'the store holds a fork of the signed log' },
+  STORE_TRUNCATED: {
+    http: 500,
+    exit: IO,
+    summary: 'the store lacks entries that its latest signed checkpoint covers',
+  },
   STORE_BEHIND_CHECKPOINT: {
     http: 500,
     exit: IO,

@@ -119,7 +119,7 @@ function asRole(role: string): ApiKeyRole {
 }
 
 function asTenant(tenant: string): string {
-  assertTenantName(tenant);
+  assertTenantName(tenant, '--tenant');
   return tenant;
 }
 

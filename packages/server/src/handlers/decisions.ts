@@ -217,8 +217,8 @@ export const getBundle: Handler = async (ctx) => {
   try {
     bundle = await decisions.exportBundle(id, fields);
   } catch (error) {
-    // The ledger names the CLI option; over HTTP the field list is the query parameter.
-    if (error instanceof DocketError && error.where === '--disclose') {
+    // Over HTTP the field list is the query parameter.
+    if (error instanceof DocketError && error.where === 'disclose') {
       throw new ServerError(error.code, error.message, { where: 'query.disclose', cause: error });
     }
     throw error;

@@ -32,13 +32,13 @@ const TITLES: Readonly<Record<number, string>> = {
 };
 
 /**
- * Where the ledger's errors point (CLI options, bare parameter names), as HTTP locations. The
+ * Where the ledger's errors point (bare option and parameter names), as HTTP locations. The
  * ledger speaks for the CLI too; the server answers in its own terms.
  */
 const HTTP_WHERE: Readonly<Record<string, string>> = {
-  '--subject': 'path.id',
-  '--disclose': 'query.disclose',
-  '--reason': '$.reason',
+  subject: 'path.id',
+  disclose: 'query.disclose',
+  reason: '$.reason',
   size: 'query.size',
   from: 'query.from',
   id: '$.id',

@@ -1,0 +1,47 @@
+import { open, parseLeafEnvelope } from '@docket/core';
+import type { LeafEnvelope } from '@docket/core';
+import type { JsonValue } from '@docket/protocol';
+import type { EntryWithContent, LedgerStore } from '@docket/store';
+import type { StoredContent } from './entry-pool.js';
+import type { KeyRing } from './keyring.js';
+
+/** One entry read back: its envelope and, unless erased, its fields. */
+export interface ReadEntry {
+  readonly index: number;
+  readonly envelope: LeafEnvelope;
+  /** Committed fields (null when the subject's key was erased). */
+  readonly fields: Record<string, JsonValue> | null;
+  readonly salts: Record<string, string> | null;
+  readonly erased: boolean;
+}
+
+/**
+ * Opens a stored entry: parses its envelope and decrypts its content with the subject's data
+ * key (fields and salts null when the key was destroyed).
+ *
+ * @example
+ * const { fields, erased } = await openEntry(store, ring, await store.getEntryById(id));
+ */
+export async function openEntry(
+  store: LedgerStore,
+  ring: KeyRing,
+  entry: EntryWithContent,
+): Promise<ReadEntry> {
+  const envelope = parseLeafEnvelope(entry.leaf, `leaf ${entry.index}`);
+  let bytes = entry.content;
+  if (bytes !== null && entry.kid !== null) {
+    const row = (await store.getSubjectKeys([entry.kid])).get(entry.kid);
+    const key = row === undefined ? null : ring.unwrap(row);
+    bytes = key === null ? null : open(key.key, bytes, Buffer.from(entry.id, 'utf8'));
+  }
+  if (bytes === null)
+    return { index: entry.index, envelope, fields: null, salts: null, erased: true };
+  const content = JSON.parse(Buffer.from(bytes).toString('utf8')) as StoredContent;
+  return {
+    index: entry.index,
+    envelope,
+    fields: content.fields,
+    salts: content.salts,
+    erased: false,
+  };
+}
