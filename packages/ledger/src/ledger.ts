@@ -54,6 +54,7 @@ import { openLedgerStore } from './open-store.js';
 import { resolveLedgerOptions } from './options.js';
 import type { LedgerOptions, ResolvedLedgerOptions } from './options.js';
 import { publishNewerCheckpoint, readPublishedCheckpoint } from './published-checkpoint.js';
+import { toSearchColumns } from './search-columns.js';
 import { SharedSequencer } from './shared-sequencer.js';
 import { nodeKey, proveConsistency, proveInclusion, storeRootAt } from './store-proofs.js';
 
@@ -1263,36 +1264,4 @@ export class Ledger {
       await this.#store.close();
     }
   }
-}
-
-/** The columns a decision is searched by; text is its goal and reasoning. */
-function toSearchColumns(
-  record: DecisionRecord,
-  subject: string | undefined,
-): Omit<SearchRow, 'index'> {
-  const reasoning = record.reasoning;
-  const steps =
-    reasoning === undefined
-      ? []
-      : typeof reasoning === 'string'
-        ? [reasoning]
-        : reasoning.map((step) => (typeof step === 'string' ? step : step.text));
-  return {
-    agentId: record.agent.id,
-    agentVersion: record.agent.version,
-    subject: subject ?? null,
-    action: record.outcome.action,
-    ts: toSortableUtc(record.ts),
-    runId: record.correlation?.orchestrator?.runId ?? null,
-    text: [record.goal ?? '', ...steps].join('\n'),
-  };
-}
-
-/**
- * An RFC 3339 time as UTC with milliseconds, so text order is time order. A leap second
- * (`23:59:60`, valid RFC 3339, which `Date` can't represent) sorts as the minute's last millisecond.
- */
-function toSortableUtc(ts: string): string {
-  const time = Date.parse(ts.replace(/:60(\.\d+)?(?=[Zz+-])/, ':59.999'));
-  return new Date(time).toISOString();
 }
