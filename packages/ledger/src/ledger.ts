@@ -1117,13 +1117,23 @@ export class Ledger {
       }
       disclosed[name] = { value: entry.fields[name] ?? null, salt: entry.salts[name] ?? '' };
     }
-    const { note, proof } = await this.#inclusion(entry.index);
+    const { size, note, proof } = await this.#inclusion(entry.index);
+    // `erased` is proven by the tombstone and its inclusion under the same checkpoint.
+    const tombstone = entry.erased ? await this.erasureOf(id) : null;
+    const erasure =
+      tombstone === null || tombstone.index >= size
+        ? undefined
+        : {
+            envelope: (await this.read(tombstone.id)).envelope,
+            index: tombstone.index,
+            hashes: await proveInclusion(this.#store, tombstone.index, size),
+          };
     return createBundle({
       origin: this.origin,
       vkey: this.vkey,
       envelope: entry.envelope,
       disclosed,
-      erased: entry.erased,
+      ...(erasure === undefined ? {} : { erasure }),
       index: entry.index,
       hashes: proof,
       checkpoint: note,

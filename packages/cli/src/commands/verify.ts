@@ -271,6 +271,8 @@ function verifyBundleFile(file: string, vkey: string, json: boolean, io: Io): nu
     io.out(
       `  disclosed fields verified: ${result.verifiedFields.length === 0 ? 'none' : result.verifiedFields.join(', ')}\n`,
     );
+    if (result.erased === true)
+      io.out('  erased: the subject was erased (a signed tombstone in the same tree proves it)\n');
     if (!result.ok) for (const issue of result.issues) io.out(`${formatIssue(issue)}\n`);
     io.out(result.ok ? 'OK: the bundle verifies\n' : `FAILED: ${n(result.issues.length)} issues\n`);
   }
