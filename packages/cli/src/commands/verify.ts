@@ -26,7 +26,9 @@ Full audit of every log under the data directory: the default tenant's decision 
 tenant's decision log (DIR/tenants/NAME) and each access log (who read, exported or erased
 what). For each it rebuilds every root from the stored leaves, checks every checkpoint's
 signature and the consistency of consecutive checkpoints, finds missing, inserted, reordered or
-changed entries, truncation and rollback, recomputes every commitment not erased, and reports
+changed entries, truncation and rollback, recomputes every commitment not erased, compares
+every stored tree node, the tree state, the indexed columns and the search rows with what the
+signed leaves give (docs/threat-model.md lists every table), and reports
 gaps in each producer's sequence (as warnings). With --pg, the same logs in PostgreSQL (one
 schema each). The report has one section per log, naming its tenant and kind.
 With --url: the same audit of the API key's tenant through a running server (an auditor or
