@@ -180,6 +180,17 @@ describe('docket CLI', () => {
       'goal',
       'outcome',
     ]);
+    // A bundle holds no consistency proof: a flag of the log audit is refused, never ignored.
+    const saved = join(tmp.dir, 'bundle-checkpoint');
+    writeFileSync(
+      saved,
+      (json(docket('log', '--data', data, '--json')) as { checkpoint: string }).checkpoint,
+    );
+    for (const flags of [['--checkpoint', saved], ['--no-content'], ['--data', data]]) {
+      const refused = docket('verify', out, '--key', log.vkey, ...flags);
+      assert.equal(refused.code, 2, refused.stdout);
+      assert.match(refused.stderr, new RegExp(`${flags[0]!} does not apply to a bundle`));
+    }
     const bundle = JSON.parse(readFileSync(out, 'utf8')) as {
       disclosed: { goal: { value: string } };
     };

@@ -117,6 +117,12 @@ describe('ledger', () => {
     };
     assert.ok(codes(checkBundle(badProof, ledger.vkey)).includes('INCLUSION_PROOF_INVALID'));
 
+    // `erased` is covered by no signature of its own: claiming it without a tombstone fails.
+    assert.equal(ok.erased, false);
+    assert.deepEqual(codes(checkBundle({ ...bundle, erased: true }, ledger.vkey)), [
+      'ERASED_FLAG_MISMATCH',
+    ]);
+
     await assert.rejects(
       ledger.exportBundle(record.id, ['nope']),
       (e: { code: string }) => e.code === 'FIELD_UNKNOWN',
@@ -150,7 +156,13 @@ describe('ledger', () => {
       assert.equal(entry.fields, null);
       const bundle = await ledger.exportBundle(r.id);
       assert.equal(bundle.erased, true);
-      assert.equal(checkBundle(bundle, ledger.vkey).ok, true);
+      const checked = checkBundle(bundle, ledger.vkey);
+      assert.equal(checked.ok, true, JSON.stringify(checked));
+      // Derived from the signed tombstone and its inclusion, not from the flag.
+      assert.equal(checked.erased, true);
+      assert.deepEqual(codes(checkBundle({ ...bundle, erased: false }, ledger.vkey)), [
+        'ERASED_FLAG_MISMATCH',
+      ]);
     }
     await assert.rejects(
       ledger.exportBundle(records[0]!.id, ['outcome']),

@@ -5,8 +5,15 @@ import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { createNoteSigner, generateSignerKey, parseLeafEnvelope, toLeafBytes } from '@docket/core';
-import { auditDataDir, dataDirPaths, openLedger } from '@docket/ledger';
+import {
+  createNoteSigner,
+  generateSignerKey,
+  parseLeafEnvelope,
+  signCheckpoint,
+  toLeafBytes,
+} from '@docket/core';
+import type { Issue } from '@docket/protocol';
+import { auditDataDir, dataDirPaths, openLedger, readLogKey } from '@docket/ledger';
 import { createFixtureLedger, fixtureDecision, tempDir } from '../support/ledger-fixture.js';
 
 const COUNT = 30;
@@ -24,8 +31,11 @@ after(() => {
   scratch.cleanup();
 });
 
-/** A copy of the fixture log, changed by `tamper` through SQL; returns the audit's issue codes. */
-async function auditAfter(tamper: (db: Database.Database, dir: string) => void): Promise<string[]> {
+/** A copy of the fixture log, changed by `tamper` through SQL; returns the audit's errors. */
+async function auditIssuesAfter(
+  tamper: (db: Database.Database, dir: string) => void,
+  options: Parameters<typeof auditDataDir>[1] = {},
+): Promise<Issue[]> {
   const dir = join(scratch.dir, `case-${caseNo++}`);
   cpSync(base.dir, dir, { recursive: true });
   const db = new Database(dataDirPaths(dir).db);
@@ -34,8 +44,16 @@ async function auditAfter(tamper: (db: Database.Database, dir: string) => void):
   } finally {
     db.close();
   }
-  const report = await auditDataDir(dir);
-  return report.issues.filter((i) => i.severity !== 'warning').map((i) => i.code);
+  const report = await auditDataDir(dir, options);
+  return report.issues.filter((i) => i.severity !== 'warning');
+}
+
+/** The codes of {@link auditIssuesAfter}. */
+async function auditAfter(
+  tamper: (db: Database.Database, dir: string) => void,
+  options: Parameters<typeof auditDataDir>[1] = {},
+): Promise<string[]> {
+  return (await auditIssuesAfter(tamper, options)).map((i) => i.code);
 }
 
 const leafAt = (db: Database.Database, idx: number): Buffer =>
@@ -273,6 +291,153 @@ describe('full audit of a tampered log', () => {
       report.issues.map((i) => i.code),
       ['CHECKPOINT_ROLLBACK'],
     );
+  });
+  test('changed tree node → NODE_CHANGED (and nothing else)', async () => {
+    const codes = await auditAfter((db) => {
+      db.prepare('UPDATE nodes SET hash = zeroblob(32) WHERE level = 1 AND idx = 2').run();
+    });
+    assert.deepEqual(codes, ['NODE_CHANGED']);
+  });
+
+  test('changed tree node on the path of the latest root → NODE_CHANGED', async () => {
+    const codes = await auditAfter((db) => {
+      db.prepare('UPDATE nodes SET hash = zeroblob(32) WHERE level = 4 AND idx = 0').run();
+    });
+    assert.deepEqual(codes, ['NODE_CHANGED']);
+  });
+
+  test('deleted tree node → NODE_MISSING', async () => {
+    const codes = await auditAfter((db) => {
+      db.prepare('DELETE FROM nodes WHERE level = 0 AND idx = 7').run();
+    });
+    assert.deepEqual(codes, ['NODE_MISSING']);
+  });
+
+  test('a tree node no subtree of the log has → NODE_EXTRA', async () => {
+    const codes = await auditAfter((db) => {
+      db.prepare('INSERT INTO nodes (level, idx, hash) VALUES (0, 40, zeroblob(32))').run();
+    });
+    assert.deepEqual(codes, ['NODE_EXTRA']);
+  });
+
+  test('deleted tree state (meta.tree_edge) → TREE_STATE_MISMATCH', async () => {
+    const codes = await auditAfter((db) => {
+      db.prepare("DELETE FROM meta WHERE key = 'tree_edge'").run();
+    });
+    assert.deepEqual(codes, ['TREE_STATE_MISMATCH']);
+  });
+
+  test('changed tree size (meta.tree_size) → TREE_STATE_MISMATCH', async () => {
+    const codes = await auditAfter((db) => {
+      db.prepare("UPDATE meta SET value = '29' WHERE key = 'tree_size'").run();
+    });
+    assert.deepEqual(codes, ['TREE_STATE_MISMATCH']);
+  });
+
+  test('deleted intermediate checkpoint → CHECKPOINT_MISSING', async () => {
+    const codes = await auditAfter((db) => {
+      db.prepare('DELETE FROM checkpoints WHERE seq = ?').run(checkpointNotes(db)[2]!.seq);
+    });
+    assert.deepEqual(codes, ['CHECKPOINT_MISSING']);
+  });
+
+  test('changed subject key → KEY_CHANGED naming the key (a finding, not an I/O error)', async () => {
+    let kid = '';
+    const issues = await auditIssuesAfter((db) => {
+      const row = db.prepare('SELECT kid, wrapped FROM subject_keys LIMIT 1').get() as {
+        kid: string;
+        wrapped: Buffer;
+      };
+      kid = row.kid;
+      row.wrapped[20] = row.wrapped[20]! ^ 1;
+      db.prepare('UPDATE subject_keys SET wrapped = ? WHERE kid = ?').run(row.wrapped, kid);
+    });
+    assert.deepEqual(
+      issues.map((i) => [i.code, i.where]),
+      [['KEY_CHANGED', `subject key ${kid}`]],
+    );
+  });
+
+  test('changed search column (action) → SEARCH_ROW_CHANGED, clear and encrypted content', async () => {
+    for (const encrypted of [false, true]) {
+      const issues = await auditIssuesAfter((db) => {
+        const { idx } = db
+          .prepare(
+            `SELECT s.idx FROM search s JOIN entries e ON e.idx = s.idx WHERE e.kid IS ${encrypted ? 'NOT ' : ''}NULL LIMIT 1`,
+          )
+          .get() as { idx: number };
+        db.prepare("UPDATE search SET action = 'decline' WHERE idx = ?").run(idx);
+      });
+      assert.deepEqual(
+        issues.map((i) => i.code),
+        ['SEARCH_ROW_CHANGED'],
+      );
+      assert.match(issues[0]!.message, /action/);
+    }
+  });
+
+  test('changed search text → SEARCH_ROW_CHANGED', async () => {
+    const codes = await auditAfter((db) => {
+      db.prepare("UPDATE search_text SET text = 'nothing to see' WHERE rowid = 4").run();
+    });
+    assert.deepEqual(codes, ['SEARCH_ROW_CHANGED']);
+  });
+
+  test('deleted search row → SEARCH_ROW_MISSING', async () => {
+    const codes = await auditAfter((db) => {
+      db.prepare('DELETE FROM search WHERE idx = 8').run();
+    });
+    assert.deepEqual(codes, ['SEARCH_ROW_MISSING']);
+  });
+
+  test('a search row of no decision → SEARCH_ROW_EXTRA', async () => {
+    const codes = await auditAfter((db) => {
+      db.prepare(
+        "INSERT INTO search (idx, agent, agent_version, subject, action, ts, run_id) SELECT 77, agent, agent_version, subject, 'approve', ts, run_id FROM search WHERE idx = 3",
+      ).run();
+    });
+    assert.deepEqual(codes, ['SEARCH_ROW_EXTRA']);
+  });
+
+  test('changed entry column (ts) → ENTRY_COLUMNS_MISMATCH', async () => {
+    const codes = await auditAfter((db) => {
+      db.prepare("UPDATE entries SET ts = '2020-01-01T00:00:00.000Z' WHERE idx = 6").run();
+    });
+    assert.deepEqual(codes, ['ENTRY_COLUMNS_MISMATCH']);
+  });
+
+  test('an erased subject verifies; its search rows are still checked against the leaf', async () => {
+    const dir = join(scratch.dir, `case-${caseNo++}`);
+    cpSync(base.dir, dir, { recursive: true });
+    const ledger = await openLedger({ dataDir: dir });
+    await ledger.erase('applicant-1', 'test');
+    await ledger.close();
+    const clean = await auditDataDir(dir);
+    assert.deepEqual(clean.issues, []);
+    assert.ok(clean.erased.length > 0);
+    const db = new Database(dataDirPaths(dir).db);
+    try {
+      db.prepare(
+        "UPDATE search SET ts = '2020-01-01T00:00:00.000Z' WHERE idx = (SELECT e.idx FROM entries e JOIN subject_keys k ON k.kid = e.kid WHERE k.wrapped IS NULL LIMIT 1)",
+      ).run();
+    } finally {
+      db.close();
+    }
+    const report = await auditDataDir(dir);
+    assert.deepEqual(
+      report.issues.map((i) => i.code),
+      ['SEARCH_ROW_CHANGED'],
+    );
+  });
+
+  test('a kept checkpoint of a size the log never signed, with another root → CHECKPOINT_FORK', async () => {
+    const signer = createNoteSigner(readLogKey(base.dir, { environment: false }));
+    const forged = signCheckpoint(
+      { origin: 'test.docket.local/log', size: 15, root: Buffer.alloc(32, 7), extensions: [] },
+      signer,
+    );
+    const codes = await auditAfter(() => undefined, { trustedCheckpoint: forged });
+    assert.deepEqual(codes, ['CHECKPOINT_FORK']);
   });
 });
 

@@ -18,6 +18,7 @@ import type {
   CheckpointRow,
   EntryRow,
   EntryWithContent,
+  ExpectedSearchRow,
   LedgerStore,
   NodeId,
   SearchQuery,
@@ -699,6 +700,104 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         assert.equal(
           (await store.searchEntries({ subject: 'subj-a', limit: 100 })).length,
           b.search.filter((r) => r.subject === 'subj-a').length,
+        );
+      }),
+    );
+
+    test(
+      'countNodes counts every stored tree node',
+      withStore(async ({ store }, b) => {
+        assert.equal(await store.countNodes(), 0);
+        await store.appendBatch(b.next(13));
+        await store.appendBatch(b.next(8));
+        assert.equal(await store.countNodes(), b.nodes.size);
+      }),
+    );
+
+    test(
+      'checkSearchRows reports rows missing, extra and changed in its range, text included',
+      withStore(async ({ store }, b) => {
+        await store.appendBatch(b.next(30));
+        const read = (r: SearchRow): ExpectedSearchRow => ({
+          index: r.index,
+          subject: r.subject,
+          ts: r.ts,
+          content: {
+            agentId: r.agentId,
+            agentVersion: r.agentVersion,
+            action: r.action,
+            runId: r.runId,
+            text: r.text,
+          },
+        });
+        const all = b.search.map(read);
+        const [lo, hi] = [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
+        assert.deepEqual(await store.checkSearchRows(all, lo, hi), []);
+        // Each half of the range on its own: rows outside the range are not looked at.
+        const mid = all[5]!.index;
+        assert.deepEqual(
+          await store.checkSearchRows(
+            all.filter((r) => r.index < mid),
+            lo,
+            mid,
+          ),
+          [],
+        );
+        const [a, c, d] = [all[1]!, all[2]!, all[3]!];
+        const changed = all
+          .filter((r) => r !== d)
+          .map((r) =>
+            r === a && typeof r.content === 'object'
+              ? { ...r, content: { ...r.content, action: 'other' } }
+              : r === c && typeof r.content === 'object'
+                ? { ...r, ts: '2020-01-01T00:00:00.000Z', content: { ...r.content, text: 'x' } }
+                : r,
+          );
+        const tombstone = b.entries.find((e) => e.type === ENTRY_TYPES.tombstone)!;
+        changed.push({
+          index: tombstone.index,
+          subject: null,
+          ts: tombstone.ts,
+          content: 'unread',
+        });
+        changed.sort((x, y) => x.index - y.index);
+        assert.deepEqual(
+          (await store.checkSearchRows(changed, lo, hi)).map((p) => ({ ...p })),
+          [
+            { index: a.index, problem: 'changed', columns: ['action'] },
+            { index: c.index, problem: 'changed', columns: ['ts', 'text'] },
+            { index: d.index, problem: 'extra', columns: [] },
+            { index: tombstone.index, problem: 'missing', columns: [] },
+          ].sort((x, y) => x.index - y.index),
+        );
+        // `unread`: only subject and ts are compared; `erased`: the text must be gone.
+        const unread = all.map((r) => ({ ...r, content: 'unread' as const }));
+        assert.deepEqual(await store.checkSearchRows(unread, lo, hi), []);
+        await store.eraseSubjectKeys('subj-a', '2026-02-01T00:00:00.000Z');
+        const afterErasure = all.map((r) =>
+          r.subject === 'subj-a' ? { ...r, content: 'erased' as const } : r,
+        );
+        assert.deepEqual(await store.checkSearchRows(afterErasure, lo, hi), []);
+        const stillRead = all.find((r) => r.subject === 'subj-a')!;
+        const notErased = all.find((r) => r.subject === 'subj-b')!;
+        assert.deepEqual(
+          (
+            await store.checkSearchRows(
+              afterErasure.map((r) =>
+                r.index === notErased.index
+                  ? { ...r, content: 'erased' as const }
+                  : r.index === stillRead.index
+                    ? stillRead
+                    : r,
+              ),
+              lo,
+              hi,
+            )
+          ).map((p) => ({ ...p })),
+          [
+            { index: stillRead.index, problem: 'changed', columns: ['text'] },
+            { index: notErased.index, problem: 'changed', columns: ['text'] },
+          ].sort((x, y) => x.index - y.index),
         );
       }),
     );

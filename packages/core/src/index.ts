@@ -64,6 +64,7 @@ export {
 } from './bundle/index.js';
 export type {
   BundleCheck,
+  BundleErasure,
   BundleFacts,
   DisclosedField,
   EvidenceBundle,

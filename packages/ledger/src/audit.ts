@@ -3,22 +3,25 @@ import {
   checkCommitments,
   CompactRange,
   createNoteVerifier,
+  ENTRY_TYPES,
   hashLeaf,
   open,
   openCheckpoint,
   toLeafEnvelope,
   verifyConsistency,
 } from '@docket/core';
-import type { Checkpoint, LeafEnvelope, NoteVerifier } from '@docket/core';
+import type { Checkpoint, LeafEnvelope, NoteVerifier, TreeNode } from '@docket/core';
 import { DocketError } from '@docket/protocol';
 import type { ErrorCode, Issue } from '@docket/protocol';
-import type { EntryWithContent, LedgerStore } from '@docket/store';
+import type { EntryWithContent, ExpectedSearchRow, LedgerStore } from '@docket/store';
 import { dataDirPaths, readLogVkey, readMasterKey } from './data-dir.js';
 import { LedgerError } from './errors.js';
 import { KeyRing } from './keyring.js';
 import { openLedgerStore } from './open-store.js';
 import { pgUrlOf } from './options.js';
-import { proveConsistency } from './store-proofs.js';
+import { toSearchColumns, toSortableUtc } from './search-columns.js';
+import type { SearchSource } from './search-columns.js';
+import { proveConsistency, readStoredNodes } from './store-proofs.js';
 
 /** Options of {@link auditDataDir}. */
 export interface AuditOptions {
@@ -159,13 +162,27 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
   const issues: Issue[] = [];
   const origin = (await store.getMeta('origin')) ?? '';
 
-  // 1. Checkpoints: signature, origin, sizes never going back, one root per size.
+  // 1. Checkpoints: signature, origin, sizes never going back, one root per size, and no
+  //    checkpoint missing from the history (`seq` numbers them 1, 2, 3… in signing order).
   const checkpoints: SignedCheckpoint[] = [];
   let count = 0;
+  let lastSeq = 0;
+  let lastSize = 0;
   for await (const rows of store.scanCheckpoints()) {
     for (const row of rows) {
       count++;
       const where = `checkpoint #${row.seq}`;
+      if (row.seq !== lastSeq + 1) {
+        const first = lastSeq + 1;
+        issues.push(
+          err(
+            'CHECKPOINT_MISSING',
+            `${row.seq - 1 === first ? `checkpoint #${first} is` : `checkpoints #${first}–#${row.seq - 1} are`} missing from the history (signed after size ${lastSize})`,
+            `checkpoint #${first}`,
+          ),
+        );
+      }
+      lastSeq = row.seq;
       let cp: Checkpoint;
       try {
         cp = openCheckpoint(row.note, ctx.verifier).checkpoint;
@@ -179,6 +196,7 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
         );
         continue;
       }
+      lastSize = cp.size;
       if (cp.origin !== origin)
         issues.push(
           err(
@@ -214,11 +232,13 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
   // 2. Checkpoints published earlier (the data dir's `checkpoint` file, --checkpoint): the store
   //    must not be behind them (a rollback) and must agree with them (no fork).
   const trusted: Checkpoint[] = [];
+  let rolledBack = false;
   for (const note of ctx.trusted) {
     try {
       const cp = openCheckpoint(note, ctx.verifier).checkpoint;
       trusted.push(cp);
       if (cp.size > latestStored) {
+        rolledBack = true;
         issues.push(
           err(
             'CHECKPOINT_ROLLBACK',
@@ -237,10 +257,13 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
       );
     }
   }
+  if (issues.some((i) => i.code === 'CHECKPOINT_ROLLBACK')) rolledBack = true;
   const expected = Math.max(latestStored, ...trusted.map((c) => c.size));
-  const rootsBySize = new Map<number, { root: Buffer; where: string }>();
+  /** Signed roots by size; `stored`: signed by a checkpoint of the store (else only kept). */
+  const rootsBySize = new Map<number, { root: Buffer; where: string; stored: boolean }>();
   for (const cp of [...checkpoints, ...trusted]) {
-    const where = 'seq' in cp ? `checkpoint #${String(cp.seq)}` : 'trusted checkpoint';
+    const stored = 'seq' in cp;
+    const where = stored ? `checkpoint #${String(cp.seq)}` : 'trusted checkpoint';
     const known = rootsBySize.get(cp.size);
     if (known !== undefined && !known.root.equals(cp.root)) {
       issues.push(
@@ -250,35 +273,17 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
           where,
         ),
       );
-    } else {
-      rootsBySize.set(cp.size, { root: Buffer.from(cp.root), where });
+    } else if (known === undefined) {
+      rootsBySize.set(cp.size, { root: Buffer.from(cp.root), where, stored });
     }
   }
-
-  // 3. Consistency between consecutive checkpoints, with proofs from the store's nodes (only up to
-  //    what the store holds: a published checkpoint beyond it is a rollback, reported above).
   const ordered = [...rootsBySize.entries()]
     .filter(([size]) => size > 0)
     .sort((a, b) => a[0] - b[0]);
-  const provable = ordered.filter(([size]) => size <= latestStored);
-  for (let i = 1; i < provable.length; i++) {
-    const [size1, a] = provable[i - 1]!;
-    const [size2, b] = provable[i]!;
-    try {
-      verifyConsistency(size1, size2, await proveConsistency(store, size1, size2), a.root, b.root);
-    } catch (e) {
-      issues.push(
-        err(
-          'CHECKPOINT_INCONSISTENT',
-          `no valid consistency proof from size ${size1} to ${size2}: ${e instanceof DocketError ? e.message : String(e)}`,
-          b.where,
-        ),
-      );
-    }
-  }
 
-  // 4. Entries: rebuild every root in stored order; classify structural damage by the index each
-  //    leaf carries; recompute commitments of content not erased.
+  // 3. Entries: rebuild every root in stored order; classify structural damage by the index each
+  //    leaf carries; recompute commitments of content not erased; compare every stored tree node,
+  //    search row and indexed column with the one derived from the signed leaves.
   const total = await store.countEntries();
   const range = new CompactRange();
   const seen = new Set<number>();
@@ -288,9 +293,17 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
     issues.push(issue);
     firstStructural = Math.min(firstStructural, index);
   };
+  /** Ranges [from, to) of leaves found changed: what is derived from them can't be judged. */
+  const changedRanges: [number, number][] = [];
+  const derived = new DerivedIssues();
   const sizes = ordered.map(([size]) => size);
   let nextSize = 0;
   let lastChecked = 0;
+  /** Sizes only a kept checkpoint signed whose root the leaves don't give (a fork, or damage). */
+  let pendingForks: number[] = [];
+  let edgeAtLatest: readonly Buffer[] = [];
+  let expectedNodes = 0;
+  let searchFrom = Number.MIN_SAFE_INTEGER;
   const producers = new Map<string, number[]>();
   const erased: string[] = [];
   let tombstones = 0;
@@ -298,13 +311,15 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
   /** Producer id → seq ranges its reports say will never arrive. */
   const explained = new Map<string, [number, number][]>();
   let commitmentsChecked = 0;
-  const keys = new Map<string, Buffer | null>();
+  const keys = new Map<string, KeyState>();
   let checked = 0;
 
   for await (const batch of store.scanEntries({
     withContent: ctx.ring !== undefined,
     batchSize: 5000,
   })) {
+    const nodes: TreeNode[] = [];
+    const search: ExpectedSearchRow[] = [];
     for (const entry of batch) {
       const position = range.size;
       const where = `entry ${entry.index}`;
@@ -343,27 +358,13 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
           seen.add(e);
           maxIndex = Math.max(maxIndex, e);
         }
-        if (
-          envelope.id !== entry.id ||
-          envelope.type !== entry.type ||
-          (envelope.subject ?? null) !== entry.subject ||
-          (envelope.kid ?? null) !== entry.kid
-        ) {
-          issues.push(
-            err(
-              'ENTRY_COLUMNS_MISMATCH',
-              'the indexed columns (id, type, subject, kid) differ from the leaf',
-              where,
-            ),
-          );
-        }
         if (envelope.producer !== undefined) {
           const list = producers.get(envelope.producer.id) ?? [];
           list.push(envelope.producer.seq);
           producers.set(envelope.producer.id, list);
         }
-        if (envelope.type === 'docket.tombstone/v1') tombstones++;
-        if (envelope.type === 'docket.producer/v1') {
+        if (envelope.type === ENTRY_TYPES.tombstone) tombstones++;
+        if (envelope.type === ENTRY_TYPES.producer) {
           producerReports++;
           for (const [producer, gap] of reportedGaps(entry.content)) {
             const list = explained.get(producer) ?? [];
@@ -371,28 +372,80 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
             explained.set(producer, list);
           }
         }
+        let fields: Record<string, unknown> | 'erased' | 'unread' = 'unread';
         if (ctx.ring !== undefined) {
           const r = await checkContent(store, ctx.ring, keys, entry, envelope, where);
           issues.push(...r.issues);
           commitmentsChecked += r.checked;
-          if (r.erased) erased.push(entry.id);
+          fields = r.fields;
+          if (r.fields === 'erased') erased.push(entry.id);
+        }
+        const columns = changedColumns(entry, envelope, fields);
+        if (columns.length > 0) {
+          derived.add(
+            position,
+            position + 1,
+            err(
+              'ENTRY_COLUMNS_MISMATCH',
+              `the indexed columns differ from the signed leaf: ${columns.join(', ')}`,
+              where,
+            ),
+          );
+        }
+        if (envelope.type === ENTRY_TYPES.decision) {
+          search.push(expectedSearchRow(entry.index, envelope, fields));
         }
       }
-      range.append(hashLeaf(entry.leaf));
+      for (const node of range.append(hashLeaf(entry.leaf))) {
+        // Only the complete subtrees of the signed tree are stored; what lies beyond it is the
+        // structural checks' to report.
+        if ((node.index + 1) * 2 ** node.level <= latestStored) nodes.push(node);
+      }
+      if (range.size === latestStored) edgeAtLatest = range.edge;
       while (nextSize < sizes.length && sizes[nextSize]! <= range.size) {
         const size = sizes[nextSize]!;
-        if (size === range.size) checkRoot(size, lastChecked);
-        lastChecked = size;
+        if (size === range.size) checkRoot(size);
         nextSize++;
       }
       checked++;
     }
+    expectedNodes += nodes.length;
+    await checkNodes(store, nodes, derived);
+    const last = batch[batch.length - 1];
+    if (last !== undefined) {
+      await checkSearch(store, search, searchFrom, last.index + 1, derived);
+      searchFrom = last.index + 1;
+    }
     ctx.onProgress?.(checked, total);
   }
+  await checkSearch(store, [], searchFrom, Number.MAX_SAFE_INTEGER, derived);
 
-  function checkRoot(size: number, from: number): void {
+  function checkRoot(size: number): void {
     const signed = rootsBySize.get(size)!;
-    if (range.root().equals(signed.root)) return;
+    if (range.root().equals(signed.root)) {
+      // The leaves up to here are the ones the log signed: a kept checkpoint that disagreed
+      // with them at a smaller size signed another tree (the log forked), not changed leaves.
+      if (signed.stored) {
+        for (const fork of pendingForks) {
+          issues.push(
+            err(
+              'CHECKPOINT_FORK',
+              `the checkpoint kept for size ${fork} signs another tree than the one this log's checkpoints extend`,
+              'trusted checkpoint',
+            ),
+          );
+        }
+        pendingForks = [];
+      }
+      lastChecked = size;
+      return;
+    }
+    if (!signed.stored && firstStructural >= size) {
+      pendingForks.push(size);
+      return;
+    }
+    pendingForks = [];
+    changedRanges.push([lastChecked, size]);
     if (firstStructural < size) {
       issues.push(
         err(
@@ -405,18 +458,20 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
       issues.push(
         err(
           'LEAF_CHANGED',
-          `an entry in [${from}, ${size}) was changed: the rebuilt root differs from the one signed at size ${size}`,
-          `entries ${from}–${size - 1}`,
+          `an entry in [${lastChecked}, ${size}) was changed: the rebuilt root differs from the one signed at size ${size}`,
+          `entries ${lastChecked}–${size - 1}`,
         ),
       );
     }
+    lastChecked = size;
   }
 
-  // 5. What is missing below the store's own latest checkpoint: a tail (truncation) or holes
+  // 4. What is missing below the store's own latest checkpoint: a tail (truncation) or holes
   //    (deletions). Entries missing beyond it are the rollback reported above.
   const missing: number[] = [];
   for (let i = 0; i < latestStored; i++) if (!seen.has(i)) missing.push(i);
   if (missing.length > 0) {
+    firstStructural = Math.min(firstStructural, missing[0]!);
     const first = missing[0]!;
     if (missing.length === latestStored - first && maxIndex < first) {
       issues.push(
@@ -439,7 +494,71 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
     }
   }
 
-  // 6. Producer sequences: a gap the producer's own reports explain (docket.producer/v1: records
+  // 5. What is derived from the leaves (tree nodes, tree state, indexed columns, search rows)
+  //    must be what the leaves give; issues within damaged leaves are explained by that damage.
+  //    Missing entries count as damage from the first one on (later ones may be renumbered), and
+  //    so do entries of a rolled-back tail (signed, but not in the store).
+  const damaged = (from: number, to: number): boolean =>
+    to > firstStructural ||
+    changedRanges.some(([a, b]) => from < b && a < to) ||
+    (to - from === 1 && from >= 0 && from < expected && !seen.has(from));
+  issues.push(...derived.issues(damaged));
+  const treeIntact = firstStructural === Infinity && changedRanges.length === 0 && !rolledBack;
+  if (treeIntact) {
+    const storedNodes = await store.countNodes();
+    const extra = storedNodes - (expectedNodes - derived.missingNodes);
+    if (extra > 0) {
+      issues.push(
+        err(
+          'NODE_EXTRA',
+          `${extra} stored tree nodes are no complete subtree of the signed tree (size ${latestStored})`,
+          'nodes',
+        ),
+      );
+    }
+    const tree = await store.treeState();
+    const edgeOk =
+      tree.edge.length === edgeAtLatest.length &&
+      tree.edge.every((h, i) => Buffer.from(h).equals(edgeAtLatest[i]!));
+    if (tree.size !== latestStored || !edgeOk) {
+      issues.push(
+        err(
+          'TREE_STATE_MISMATCH',
+          `the stored tree state (size ${tree.size}, ${tree.edge.length} edge hashes) is not the signed tree's (size ${latestStored}, ${edgeAtLatest.length}); the next append would fail or fork`,
+          'meta tree_size, tree_edge',
+        ),
+      );
+    }
+  }
+
+  // 6. Consistency between consecutive checkpoints of the store, with proofs from its nodes
+  //    (only when every node checked out: else the proofs would only repeat that finding).
+  if (!derived.nodeProblems) {
+    const provable = ordered.filter(([size, r]) => r.stored && size <= latestStored);
+    for (let i = 1; i < provable.length; i++) {
+      const [size1, a] = provable[i - 1]!;
+      const [size2, b] = provable[i]!;
+      try {
+        verifyConsistency(
+          size1,
+          size2,
+          await proveConsistency(store, size1, size2),
+          a.root,
+          b.root,
+        );
+      } catch (e) {
+        issues.push(
+          err(
+            'CHECKPOINT_INCONSISTENT',
+            `no valid consistency proof from size ${size1} to ${size2}: ${e instanceof DocketError ? e.message : String(e)}`,
+            b.where,
+          ),
+        );
+      }
+    }
+  }
+
+  // 7. Producer sequences: a gap the producer's own reports explain (docket.producer/v1: records
   // it dropped or gave up on) is counted; any other gap is a warning.
   let explainedSeqs = 0;
   for (const [producer, seqs] of producers) {
@@ -496,21 +615,174 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
   };
 }
 
+/** How many derived issues an audit holds back until it knows which leaves are damaged. */
+const MAX_DERIVED_ISSUES = 10_000;
+
+/**
+ * Issues about what is derived from leaves (tree nodes, indexed columns, search rows), each with
+ * the leaf range it derives from, held until the end of the scan: changed or missing leaves
+ * explain them, and which leaves are damaged is only known then. Bounded: past
+ * {@link MAX_DERIVED_ISSUES}, only a count is kept.
+ */
+class DerivedIssues {
+  readonly #held: { from: number; to: number; issue: Issue }[] = [];
+  #dropped = 0;
+  /** Nodes missing from the store (counted apart for the NODE_EXTRA count). */
+  missingNodes = 0;
+  /** Whether any stored node differed or was missing. */
+  nodeProblems = false;
+
+  add(from: number, to: number, issue: Issue): void {
+    if (this.#held.length < MAX_DERIVED_ISSUES) this.#held.push({ from, to, issue });
+    else this.#dropped++;
+  }
+
+  /** The issues not explained by damaged leaves (`damaged(from, to)`), and a count of the rest. */
+  issues(damaged: (from: number, to: number) => boolean): Issue[] {
+    const out = this.#held.filter((h) => !damaged(h.from, h.to)).map((h) => h.issue);
+    if (this.#dropped > 0) {
+      out.push(
+        err(
+          'AUDIT_TRUNCATED',
+          `${this.#dropped} more issues about tree nodes, indexed columns or search rows were not kept`,
+        ),
+      );
+    }
+    return out;
+  }
+}
+
+/** Compares the stored tree nodes with the ones rebuilt from the leaves. */
+async function checkNodes(
+  store: LedgerStore,
+  nodes: readonly TreeNode[],
+  derived: DerivedIssues,
+): Promise<void> {
+  if (nodes.length === 0) return;
+  const stored = await readStoredNodes(store, nodes);
+  nodes.forEach((node, i) => {
+    const hash = stored[i];
+    if (hash !== undefined && Buffer.from(hash).equals(node.hash)) return;
+    derived.nodeProblems = true;
+    if (hash === undefined) derived.missingNodes++;
+    const from = node.index * 2 ** node.level;
+    const to = from + 2 ** node.level;
+    derived.add(
+      from,
+      to,
+      err(
+        hash === undefined ? 'NODE_MISSING' : 'NODE_CHANGED',
+        hash === undefined
+          ? `the tree node over entries ${from}–${to - 1} is missing: proofs that need it fail`
+          : `the stored tree node over entries ${from}–${to - 1} is not the hash of those entries: proofs built from it are wrong`,
+        `node ${node.level}/${node.index}`,
+      ),
+    );
+  });
+}
+
+/** Compares the stored search rows of indices in [from, to) with the ones derived. */
+async function checkSearch(
+  store: LedgerStore,
+  expected: readonly ExpectedSearchRow[],
+  from: number,
+  to: number,
+  derived: DerivedIssues,
+): Promise<void> {
+  for (const p of await store.checkSearchRows(expected, from, to)) {
+    const where = `entry ${p.index}`;
+    derived.add(
+      p.index,
+      p.index + 1,
+      p.problem === 'missing'
+        ? err('SEARCH_ROW_MISSING', 'the decision has no search row: no search finds it', where)
+        : p.problem === 'extra'
+          ? err(
+              'SEARCH_ROW_EXTRA',
+              'a search row (or full-text row) that belongs to no decision of the log',
+              where,
+            )
+          : err(
+              'SEARCH_ROW_CHANGED',
+              `the search row differs from the signed decision in: ${p.columns.join(', ')}`,
+              where,
+            ),
+    );
+  }
+}
+
+/** The search row of a decision, as far as the audit could read its content. */
+function expectedSearchRow(
+  index: number,
+  envelope: LeafEnvelope,
+  fields: Record<string, unknown> | 'erased' | 'unread',
+): ExpectedSearchRow {
+  const row = { index, subject: envelope.subject ?? null, ts: toSortableUtc(envelope.ts) };
+  if (typeof fields !== 'object') return { ...row, content: fields };
+  try {
+    // The fields passed their commitments, which the ledger made only after validating the
+    // record: they have a decision's shape.
+    const c = toSearchColumns({ ...fields, ts: envelope.ts } as unknown as SearchSource, undefined);
+    return {
+      ...row,
+      content: {
+        agentId: c.agentId,
+        agentVersion: c.agentVersion,
+        action: c.action,
+        runId: c.runId,
+        text: c.text,
+      },
+    };
+  } catch {
+    return { ...row, content: 'unread' };
+  }
+}
+
+/** The indexed columns of an entry row that differ from its leaf (and its content, if read). */
+function changedColumns(
+  entry: EntryWithContent,
+  envelope: LeafEnvelope,
+  fields: Record<string, unknown> | 'erased' | 'unread',
+): string[] {
+  const columns: string[] = [];
+  if (envelope.id !== entry.id) columns.push('id');
+  if (envelope.type !== entry.type) columns.push('type');
+  if (envelope.ts !== entry.ts) columns.push('ts');
+  if ((envelope.subject ?? null) !== entry.subject) columns.push('subject');
+  if ((envelope.kid ?? null) !== entry.kid) columns.push('kid');
+  if (
+    (envelope.producer?.id ?? null) !== entry.producerId ||
+    (envelope.producer?.seq ?? null) !== entry.producerSeq
+  )
+    columns.push('producer');
+  // An event's `ref` is the decision its content names; other entries have none.
+  if (envelope.type !== ENTRY_TYPES.event) {
+    if (entry.ref !== null) columns.push('ref');
+  } else if (typeof fields === 'object' && fields['decision'] !== entry.ref) {
+    columns.push('ref');
+  }
+  return columns;
+}
+
+/** A subject key as the audit found it: the key, erased (null), or changed (not authentic). */
+type KeyState = Buffer | null | 'changed';
+
 async function checkContent(
   store: LedgerStore,
   ring: KeyRing,
-  keys: Map<string, Buffer | null>,
+  keys: Map<string, KeyState>,
   entry: EntryWithContent,
   envelope: LeafEnvelope,
   where: string,
-): Promise<{ issues: Issue[]; checked: number; erased: boolean }> {
-  const issues: Issue[] = [];
+): Promise<{
+  issues: Issue[];
+  checked: number;
+  /** The content's fields when every commitment matched; else why they can't be used. */
+  fields: Record<string, unknown> | 'erased' | 'unread';
+}> {
+  const unread = (issues: Issue[]) => ({ issues, checked: 0, fields: 'unread' as const });
   if (entry.content === null) {
-    return {
-      issues: [err('CONTENT_MISSING', 'the content of this entry is missing', where)],
-      checked: 0,
-      erased: false,
-    };
+    return unread([err('CONTENT_MISSING', 'the content of this entry is missing', where)]);
   }
   let bytes: Uint8Array = entry.content;
   if (envelope.kid !== undefined) {
@@ -518,50 +790,52 @@ async function checkContent(
     if (key === undefined) {
       const row = (await store.getSubjectKeys([envelope.kid])).get(envelope.kid);
       if (row === undefined)
-        return {
-          issues: [
-            err('KEY_MISSING', `subject key ${envelope.kid} is missing (not erased: gone)`, where),
-          ],
-          checked: 0,
-          erased: false,
-        };
-      key = ring.unwrap(row)?.key ?? null;
+        return unread([
+          err('KEY_MISSING', `subject key ${envelope.kid} is missing (not erased: gone)`, where),
+        ]);
+      try {
+        key = ring.unwrap(row)?.key ?? null;
+      } catch (e) {
+        if (!(e instanceof DocketError) || e.code !== 'DECRYPT_FAILED') throw e;
+        keys.set(envelope.kid, 'changed');
+        // Reported once, for the key: every entry under it is unreadable for that one reason.
+        return unread([
+          err(
+            'KEY_CHANGED',
+            `subject key ${envelope.kid} does not authenticate under the master key (its wrapped bytes, subject or kid were changed): the content under it can't be checked`,
+            `subject key ${envelope.kid}`,
+          ),
+        ]);
+      }
       keys.set(envelope.kid, key);
     }
-    if (key === null) return { issues, checked: 0, erased: true };
+    if (key === 'changed') return unread([]);
+    if (key === null) return { issues: [], checked: 0, fields: 'erased' };
     try {
       bytes = open(key, bytes, Buffer.from(envelope.id, 'utf8'));
     } catch {
-      return {
-        issues: [
-          err(
-            'CONTENT_CHANGED',
-            'the encrypted content does not authenticate: it was changed',
-            where,
-          ),
-        ],
-        checked: 0,
-        erased: false,
-      };
+      return unread([
+        err(
+          'CONTENT_CHANGED',
+          'the encrypted content does not authenticate: it was changed',
+          where,
+        ),
+      ]);
     }
   }
   let content: { fields?: Record<string, unknown>; salts?: Record<string, string> };
   try {
     content = JSON.parse(Buffer.from(bytes).toString('utf8')) as typeof content;
   } catch {
-    return {
-      issues: [err('CONTENT_CHANGED', 'the content is not valid JSON: it was changed', where)],
-      checked: 0,
-      erased: false,
-    };
+    return unread([err('CONTENT_CHANGED', 'the content is not valid JSON: it was changed', where)]);
   }
-  const checked = checkCommitments(
-    envelope.commitments,
-    content.fields ?? {},
-    content.salts ?? {},
-    where,
-  );
-  return { issues: [...issues, ...checked.issues], checked: checked.checked, erased: false };
+  const fields = content.fields ?? {};
+  const checked = checkCommitments(envelope.commitments, fields, content.salts ?? {}, where);
+  return {
+    issues: checked.issues,
+    checked: checked.checked,
+    fields: checked.issues.length === 0 ? fields : 'unread',
+  };
 }
 
 function toRanges(sorted: readonly number[]): [number, number][] {

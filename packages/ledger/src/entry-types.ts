@@ -5,6 +5,7 @@ import type { EntryWithContent, LedgerStore, SearchRow } from '@docket/store';
 import type { EntryPool } from './entry-pool.js';
 import { LedgerError } from './errors.js';
 import type { KeyRing } from './keyring.js';
+import { toSearchColumns } from './search-columns.js';
 
 /**
  * An append request, one variant per kind of entry: what a public `Ledger.append*` method hands
@@ -244,36 +245,4 @@ async function admitReport(
     fields: fields as unknown as Record<string, JsonValue>,
   });
   return { index, fresh: true };
-}
-
-/** The columns a decision is searched by; text is its goal and reasoning. */
-function toSearchColumns(
-  record: DecisionRecord,
-  subject: string | undefined,
-): Omit<SearchRow, 'index'> {
-  const reasoning = record.reasoning;
-  const steps =
-    reasoning === undefined
-      ? []
-      : typeof reasoning === 'string'
-        ? [reasoning]
-        : reasoning.map((step) => (typeof step === 'string' ? step : step.text));
-  return {
-    agentId: record.agent.id,
-    agentVersion: record.agent.version,
-    subject: subject ?? null,
-    action: record.outcome.action,
-    ts: toSortableUtc(record.ts),
-    runId: record.correlation?.orchestrator?.runId ?? null,
-    text: [record.goal ?? '', ...steps].join('\n'),
-  };
-}
-
-/**
- * An RFC 3339 time as UTC with milliseconds, so text order is time order. A leap second
- * (`23:59:60`, valid RFC 3339, which `Date` can't represent) sorts as the minute's last millisecond.
- */
-function toSortableUtc(ts: string): string {
-  const time = Date.parse(ts.replace(/:60(\.\d+)?(?=[Zz+-])/, ':59.999'));
-  return new Date(time).toISOString();
 }

@@ -395,7 +395,10 @@ export class Ledger {
    */
   async exportBundle(id: string, disclose: readonly string[] = []): Promise<EvidenceBundle> {
     const entry = await this.read(id);
-    return createEntryBundle(this.#store, this, id, entry, disclose);
+    const erasure = entry.erased ? await this.erasureOf(id) : null;
+    const tombstone =
+      erasure === null ? undefined : { index: erasure.index, entry: await this.read(erasure.id) };
+    return createEntryBundle(this.#store, this, id, entry, disclose, tombstone);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { consistencyProof, inclusionProof, rootAt } from '@docket/core';
 import type { NodeReader } from '@docket/core';
+import { StoreError } from '@docket/store';
 import type { LedgerStore, NodeId } from '@docket/store';
 
 const ZERO = Buffer.alloc(32);
@@ -53,6 +54,32 @@ export function proveConsistency(
 /** Root of the tree of `size`, from the store's nodes. */
 export function storeRootAt(store: LedgerStore, size: number): Promise<Buffer> {
   return withStoreNodes(store, (reader) => rootAt(size, reader));
+}
+
+/**
+ * The stored hashes of these nodes, in the order asked; `undefined` for a node the store lacks
+ * (where `getNodes` would throw `STORE_NODE_MISSING`): for an audit, which reports each one.
+ */
+export async function readStoredNodes(
+  store: LedgerStore,
+  ids: readonly NodeId[],
+): Promise<(Uint8Array | undefined)[]> {
+  try {
+    return await store.getNodes(ids);
+  } catch (error) {
+    if (!(error instanceof StoreError) || error.code !== 'STORE_NODE_MISSING') throw error;
+  }
+  // Rare (a damaged store): ask again one node at a time to find which are missing.
+  const out: (Uint8Array | undefined)[] = [];
+  for (const id of ids) {
+    try {
+      out.push((await store.getNodes([id]))[0]);
+    } catch (error) {
+      if (!(error instanceof StoreError) || error.code !== 'STORE_NODE_MISSING') throw error;
+      out.push(undefined);
+    }
+  }
+  return out;
 }
 
 /** Key of a node in an overlay map. */

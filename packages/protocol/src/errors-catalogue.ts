@@ -246,6 +246,49 @@ export const ERROR_CODES = {
     exit: ISSUES,
     summary: 'an entry row disagrees with its leaf',
   },
+  NODE_CHANGED: {
+    http: 500,
+    exit: ISSUES,
+    summary: 'a stored Merkle node differs from the one rebuilt from the leaves',
+  },
+  NODE_MISSING: {
+    http: 500,
+    exit: ISSUES,
+    summary: 'a Merkle node of the signed tree is missing from the store',
+  },
+  NODE_EXTRA: {
+    http: 500,
+    exit: ISSUES,
+    summary: 'the store holds more Merkle nodes than the signed tree has',
+  },
+  TREE_STATE_MISMATCH: {
+    http: 500,
+    exit: ISSUES,
+    summary: 'the stored tree state disagrees with the signed tree',
+  },
+  KEY_CHANGED: {
+    http: 500,
+    exit: ISSUES,
+    summary: 'a subject key no longer authenticates the content it sealed',
+  },
+  SEARCH_ROW_CHANGED: {
+    http: 500,
+    exit: ISSUES,
+    summary: 'a search row disagrees with the signed decision it indexes',
+  },
+  SEARCH_ROW_MISSING: { http: 500, exit: ISSUES, summary: 'a decision has no search row' },
+  SEARCH_ROW_EXTRA: { http: 500, exit: ISSUES, summary: 'a search row indexes no decision' },
+  AUDIT_TRUNCATED: {
+    http: 500,
+    exit: ISSUES,
+    summary: 'too many findings: only their count is kept past the limit',
+  },
+  ERASURE_INVALID: { http: 500, exit: ISSUES, summary: "a bundle's tombstone does not verify" },
+  ERASED_FLAG_MISMATCH: {
+    http: 500,
+    exit: ISSUES,
+    summary: "a bundle's erased flag disagrees with its signed tombstone",
+  },
   LOG_TRUNCATED: {
     http: 500,
     exit: ISSUES,

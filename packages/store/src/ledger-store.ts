@@ -66,6 +66,27 @@ export interface SearchRow {
   readonly text: string;
 }
 
+/**
+ * A decision's search row as an audit derives it again from the signed leaf and its content.
+ * `content` is the columns derived from the content, or why there are none: `erased` (the
+ * subject's key is destroyed, so its text must be forgotten too) or `unread` (not decrypted).
+ */
+export interface ExpectedSearchRow {
+  readonly index: number;
+  readonly subject: string | null;
+  readonly ts: string;
+  readonly content:
+    Pick<SearchRow, 'agentId' | 'agentVersion' | 'action' | 'runId' | 'text'> | 'erased' | 'unread';
+}
+
+/** A stored search row (or full-text row) that differs from the one derived from the log. */
+export interface SearchRowProblem {
+  readonly index: number;
+  readonly problem: 'missing' | 'extra' | 'changed';
+  /** For `changed`: the {@link SearchRow} columns that differ (`text`: the full-text index). */
+  readonly columns: readonly string[];
+}
+
 /** A search over decisions: every given filter must match; newest first, before `before`. */
 export interface SearchQuery {
   readonly agentId?: string;
@@ -131,6 +152,18 @@ export interface LedgerStore {
   /** Hashes of complete subtrees, in the order asked; throws STORE_NODE_MISSING if one is absent. */
   getNodes(ids: readonly NodeId[]): Promise<Uint8Array[]>;
   latestCheckpoint(): Promise<CheckpointRow | undefined>;
+  /** Number of stored tree nodes (an audit compares it with the complete subtrees of the log). */
+  countNodes(): Promise<number>;
+  /**
+   * Compares the stored search rows with indices in [from, to), their full-text index included,
+   * with `expected` (the rows of that range an audit derived, ascending); returns every row
+   * missing, extra or changed, by index.
+   */
+  checkSearchRows(
+    expected: readonly ExpectedSearchRow[],
+    from: number,
+    to: number,
+  ): Promise<SearchRowProblem[]>;
   /** Checkpoints in signing order, in batches. */
   scanCheckpoints(batchSize?: number): AsyncIterable<CheckpointRow[]>;
   /** Entries in index order (as stored, gaps included), in batches. */

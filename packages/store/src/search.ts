@@ -1,4 +1,4 @@
-import type { SearchQuery } from './ledger-store.js';
+import type { ExpectedSearchRow, SearchQuery, SearchRowProblem } from './ledger-store.js';
 
 /** How one SQL dialect spells placeholders and full-text search. */
 export interface SearchDialect {
@@ -47,4 +47,55 @@ export function searchSql(
 /** An FTS5 query that requires every word, each quoted so no word is read as an operator. */
 export function fts5Words(words: readonly string[]): string {
   return words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' AND ');
+}
+
+/** A stored `search` row's columns, as both adapters name them. */
+export interface RawSearchRow {
+  idx: number;
+  agent: string | null;
+  agent_version: string | null;
+  subject: string | null;
+  action: string | null;
+  ts: string;
+  run_id: string | null;
+}
+
+/**
+ * Compares stored search rows and full-text texts (by index; a decision with no text has no
+ * text row) with the rows an audit derived; every stored index not expected is `extra`.
+ */
+export function diffSearchRows(
+  expected: readonly ExpectedSearchRow[],
+  stored: ReadonlyMap<number, RawSearchRow>,
+  texts: ReadonlyMap<number, string>,
+): SearchRowProblem[] {
+  const problems: SearchRowProblem[] = [];
+  const wanted = new Set<number>();
+  for (const e of expected) {
+    wanted.add(e.index);
+    const s = stored.get(e.index);
+    if (s === undefined) {
+      problems.push({ index: e.index, problem: 'missing', columns: [] });
+      continue;
+    }
+    const columns: string[] = [];
+    if (s.subject !== e.subject) columns.push('subject');
+    if (s.ts !== e.ts) columns.push('ts');
+    const text = texts.get(e.index);
+    const c = e.content;
+    if (typeof c === 'object') {
+      if (s.agent !== c.agentId) columns.push('agentId');
+      if (s.agent_version !== c.agentVersion) columns.push('agentVersion');
+      if (s.action !== c.action) columns.push('action');
+      if (s.run_id !== c.runId) columns.push('runId');
+      if ((text ?? '') !== c.text) columns.push('text');
+    } else if (c === 'erased' && text !== undefined) {
+      columns.push('text');
+    }
+    if (columns.length > 0) problems.push({ index: e.index, problem: 'changed', columns });
+  }
+  for (const index of new Set([...stored.keys(), ...texts.keys()])) {
+    if (!wanted.has(index)) problems.push({ index, problem: 'extra', columns: [] });
+  }
+  return problems.sort((a, b) => a.index - b.index);
 }

@@ -20,13 +20,15 @@ export const verify: Command = {
   summary: 'audit every log under --data DIR, or check an evidence bundle offline (FILE --key)',
   help: `Usage: docket verify [--data DIR] [--key VKEY] [--checkpoint FILE] [--no-content]
        docket verify --url URL [--api-key KEY] [--key VKEY] [--checkpoint FILE]
-       docket verify BUNDLE.json --key VKEY
+       docket verify BUNDLE.json --key VKEY [--json]
 
 Full audit of every log under the data directory: the default tenant's decision log, each
 tenant's decision log (DIR/tenants/NAME) and each access log (who read, exported or erased
 what). For each it rebuilds every root from the stored leaves, checks every checkpoint's
 signature and the consistency of consecutive checkpoints, finds missing, inserted, reordered or
-changed entries, truncation and rollback, recomputes every commitment not erased, and reports
+changed entries, truncation and rollback, recomputes every commitment not erased, compares
+every stored tree node, the tree state, the indexed columns and the search rows with what the
+signed leaves give (docs/threat-model.md lists every table), and reports
 gaps in each producer's sequence (as warnings). With --pg, the same logs in PostgreSQL (one
 schema each). The report has one section per log, naming its tenant and kind.
 With --url: the same audit of the API key's tenant through a running server (an auditor or
@@ -34,7 +36,8 @@ admin key): every leaf and its content is downloaded (GET /v1/entries), the tree
 signed checkpoint checked with --key (else with the key the server announces, said so in the
 report), every commitment recomputed, for the decision log and the access log. The download is
 itself recorded in the tenant's access log.
-With a BUNDLE file: checks the evidence bundle with nothing but the file and the key.
+With a BUNDLE file: checks the evidence bundle with nothing but the file and the key (the
+options of a log audit, --checkpoint included, are refused: a bundle has no consistency proof).
 Exit 0 when everything verifies, 1 when issues were found in any log.
 
 Options:
@@ -68,6 +71,15 @@ ${JSON_HELP}
       throw new DocketError('USAGE', 'give at most one bundle file', { where: 'FILE' });
     const bundleFile = positionals[0];
     if (bundleFile !== undefined) {
+      // A bundle holds one inclusion proof and its checkpoint, no consistency proof: a flag of
+      // the log audit (--checkpoint F above all) can't be honoured, so it is refused.
+      const logOnly = LOG_AUDIT_FLAGS.find((flag) => values[flag] !== undefined);
+      if (logOnly !== undefined)
+        throw new DocketError(
+          'USAGE',
+          `--${logOnly} does not apply to a bundle (a bundle carries no consistency proof); audit the log with --data or --url for that`,
+          { where: `--${logOnly}` },
+        );
       if (key === undefined)
         throw new DocketError('USAGE', 'checking a bundle needs the log key: --key VKEY', {
           where: '--key',
@@ -128,6 +140,16 @@ ${JSON_HELP}
     return ok ? EXIT.ok : EXIT.issues;
   },
 };
+
+/** Options of the log audit (--data, --url) that a bundle check can't honour. */
+const LOG_AUDIT_FLAGS = [
+  'checkpoint',
+  'no-content',
+  'url',
+  'api-key',
+  'purpose',
+  ...Object.keys(DATA_OPTIONS),
+] as const;
 
 /** Where a log is: its tenant, which of the tenant's logs, its data directory. */
 interface LogWhere {
@@ -251,6 +273,8 @@ function verifyBundleFile(file: string, vkey: string, json: boolean, io: Io): nu
     io.out(
       `  disclosed fields verified: ${result.verifiedFields.length === 0 ? 'none' : result.verifiedFields.join(', ')}\n`,
     );
+    if (result.erased === true)
+      io.out('  erased: the subject was erased (a signed tombstone in the same tree proves it)\n');
     if (!result.ok) for (const issue of result.issues) io.out(`${formatIssue(issue)}\n`);
     io.out(result.ok ? 'OK: the bundle verifies\n' : `FAILED: ${n(result.issues.length)} issues\n`);
   }

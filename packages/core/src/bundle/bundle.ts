@@ -1,10 +1,11 @@
 import { canonicalBytes, DocketError } from '@docket/protocol';
 import type { ErrorCode, Issue, JsonValue } from '@docket/protocol';
-import { commitField, toLeafEnvelope } from '../envelope/index.js';
+import { commitField, ENTRY_TYPES, toLeafEnvelope } from '../envelope/index.js';
 import type { LeafEnvelope } from '../envelope/index.js';
 import { CoreError } from '../errors.js';
 import { hashLeaf, verifyInclusion } from '../merkle/index.js';
 import { createNoteVerifier, openCheckpoint } from '../note/index.js';
+import type { NoteVerifier } from '../note/index.js';
 import { formatTlogProof, parseTlogProof } from './tlog-proof.js';
 
 /** Format tag of an evidence bundle; bumped on any incompatible change. */
@@ -30,9 +31,23 @@ export interface EvidenceBundle {
   readonly exportedAt: string;
   readonly envelope: LeafEnvelope;
   readonly disclosed: Readonly<Record<string, DisclosedField>>;
-  /** True when the subject's key was destroyed: nothing can be disclosed any more. */
+  /**
+   * True when the subject was erased: nothing can be disclosed any more. Not trusted as such: a
+   * verifier derives it from `erasure` and reports a flag that disagrees.
+   */
   readonly erased: boolean;
   /** The proof, as a c2sp.org/tlog-proof@v1 text. */
+  readonly proof: string;
+  /**
+   * When erased: the tombstone that erased the subject (a later entry of the same subject) and
+   * its inclusion proof under the same checkpoint as `proof`.
+   */
+  readonly erasure?: BundleErasure;
+}
+
+/** The signed evidence of an erasure: the tombstone's leaf envelope and its tlog-proof. */
+export interface BundleErasure {
+  readonly envelope: LeafEnvelope;
   readonly proof: string;
 }
 
@@ -43,6 +58,8 @@ export interface BundleFacts {
   readonly treeSize?: number;
   readonly leafHash?: string;
   readonly verifiedFields: string[];
+  /** Whether a tombstone of the entry's subject, later in the same signed tree, was proven. */
+  readonly erased?: boolean;
 }
 
 /** Result of {@link checkBundle}. */
@@ -52,20 +69,22 @@ export type BundleCheck = ({ ok: true } | { ok: false; issues: Issue[] }) & Bund
  * Builds a bundle from its parts.
  *
  * @example
- * const bundle = createBundle({ origin, vkey, envelope, disclosed: {}, erased: false,
- *   index, hashes, checkpoint });
+ * const bundle = createBundle({ origin, vkey, envelope, disclosed: {}, index, hashes,
+ *   checkpoint }); // erased: false, as no erasure is given
  */
 export function createBundle(parts: {
   origin: string;
   vkey: string;
   envelope: LeafEnvelope;
   disclosed: Record<string, DisclosedField>;
-  erased: boolean;
   index: number;
   hashes: readonly Uint8Array[];
   checkpoint: string;
+  /** The tombstone that erased the subject, with its inclusion proof under `checkpoint`. */
+  erasure?: { envelope: LeafEnvelope; index: number; hashes: readonly Uint8Array[] };
   exportedAt?: string;
 }): EvidenceBundle {
+  const erasure = parts.erasure;
   return {
     format: BUNDLE_FORMAT,
     origin: parts.origin,
@@ -73,12 +92,24 @@ export function createBundle(parts: {
     exportedAt: parts.exportedAt ?? new Date().toISOString(),
     envelope: parts.envelope,
     disclosed: parts.disclosed,
-    erased: parts.erased,
+    erased: erasure !== undefined,
     proof: formatTlogProof({
       index: parts.index,
       hashes: parts.hashes,
       checkpoint: parts.checkpoint,
     }),
+    ...(erasure === undefined
+      ? {}
+      : {
+          erasure: {
+            envelope: erasure.envelope,
+            proof: formatTlogProof({
+              index: erasure.index,
+              hashes: erasure.hashes,
+              checkpoint: parts.checkpoint,
+            }),
+          },
+        }),
   };
 }
 
@@ -167,6 +198,22 @@ export function checkBundle(bundle: unknown, vkey: string): BundleCheck {
     issues.push(issueOf(err, 'INCLUSION_PROOF_INVALID', '$.proof'));
   }
 
+  // `erased` is signed by nothing: it is what the erasure evidence proves, and a flag that
+  // says otherwise is an issue.
+  const erased =
+    bundle['erasure'] !== undefined &&
+    checkErasure(bundle['erasure'], envelope, proof.checkpoint, verifier, issues);
+  if (bundle['erased'] !== erased) {
+    issues.push({
+      code: 'ERASED_FLAG_MISMATCH',
+      message: erased
+        ? 'the bundle proves an erasure but says erased: false'
+        : `the bundle says erased: ${JSON.stringify(bundle['erased'])} but proves no erasure (a tombstone of the subject, later in the same signed tree)`,
+      where: '$.erased',
+      severity: 'error',
+    });
+  }
+
   const disclosed = isRecord(bundle['disclosed']) ? bundle['disclosed'] : {};
   for (const [name, field] of Object.entries(disclosed)) {
     const where = `$.disclosed.${name}`;
@@ -202,8 +249,62 @@ export function checkBundle(bundle: unknown, vkey: string): BundleCheck {
     }
   }
   return issues.length === 0
-    ? { ok: true, ...facts, verifiedFields }
-    : { ok: false, issues, ...facts, verifiedFields };
+    ? { ok: true, ...facts, verifiedFields, erased }
+    : { ok: false, issues, ...facts, verifiedFields, erased };
+}
+
+/**
+ * Whether `erasure` proves that the subject of `envelope` was erased: a tombstone envelope of the
+ * same subject, at a later index, included in the tree of the same signed checkpoint. Pushes an
+ * `ERASURE_INVALID` issue saying why not.
+ */
+function checkErasure(
+  erasure: unknown,
+  envelope: LeafEnvelope,
+  checkpointNote: string,
+  verifier: NoteVerifier,
+  issues: Issue[],
+): boolean {
+  const invalid = (message: string, where = '$.erasure'): false => {
+    issues.push({ code: 'ERASURE_INVALID', message, where, severity: 'error' });
+    return false;
+  };
+  let tombstone: LeafEnvelope;
+  let proof;
+  try {
+    if (!isRecord(erasure) || typeof erasure['proof'] !== 'string')
+      throw new CoreError('BUNDLE_MALFORMED', 'an erasure needs envelope and proof');
+    tombstone = toLeafEnvelope(erasure['envelope'], '$.erasure.envelope');
+    proof = parseTlogProof(erasure['proof']);
+  } catch (err) {
+    return invalid(err instanceof Error ? err.message : String(err));
+  }
+  if (tombstone.type !== ENTRY_TYPES.tombstone)
+    return invalid(`the erasure's entry is a ${tombstone.type}, not a tombstone`);
+  if (envelope.subject === undefined || tombstone.subject !== envelope.subject)
+    return invalid("the tombstone is not about the entry's subject");
+  if (tombstone.index <= envelope.index || tombstone.index !== proof.index)
+    return invalid(
+      `the tombstone's index (${tombstone.index}, proof ${proof.index}) must be after the entry's (${envelope.index})`,
+    );
+  if (proof.checkpoint !== checkpointNote)
+    return invalid("the tombstone's proof is not under the bundle's checkpoint", '$.erasure.proof');
+  try {
+    const { checkpoint } = openCheckpoint(proof.checkpoint, verifier);
+    verifyInclusion(
+      proof.index,
+      checkpoint.size,
+      hashLeaf(canonicalBytes(tombstone)),
+      proof.hashes,
+      checkpoint.root,
+    );
+  } catch (err) {
+    return invalid(
+      `the tombstone is not included in the signed tree: ${err instanceof Error ? err.message : String(err)}`,
+      '$.erasure.proof',
+    );
+  }
+  return true;
 }
 
 /**

@@ -10,12 +10,14 @@ import type {
   CheckpointRow,
   EntryRow,
   EntryWithContent,
+  ExpectedSearchRow,
   IntakeRequest,
   IntakeRow,
   IntakeStatus,
   LedgerStore,
   NodeId,
   SearchQuery,
+  SearchRowProblem,
   SequencedBatch,
   SequencerLease,
   SharedLogStore,
@@ -505,6 +507,73 @@ class PostgresStore implements LedgerStore, SharedLogStore {
       }
       return r.hash;
     });
+  }
+
+  async countNodes(): Promise<number> {
+    const rows = await this.#read<{ n: number }>(
+      'count nodes',
+      `SELECT count(*) AS n FROM ${this.#s}.nodes`,
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  async checkSearchRows(
+    expected: readonly ExpectedSearchRow[],
+    from: number,
+    to: number,
+  ): Promise<SearchRowProblem[]> {
+    const read = (e: ExpectedSearchRow) => (typeof e.content === 'object' ? e.content : undefined);
+    // The words are a tsvector: compared with the one the database makes of the derived text,
+    // as the batch insert made it. Columns are named as in SearchRow.
+    const rows = await this.#read<{
+      idx: number;
+      extra: boolean;
+      missing: boolean;
+      columns: string[];
+    }>(
+      'check search rows',
+      `WITH q AS (
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
+                              $6::text[], $7::text[], $8::text[], $9::text[])
+           AS q(idx, subject, ts, mode, agent, agent_version, action, run_id, text)
+       ), s AS (SELECT * FROM ${this.#s}.search WHERE idx >= $10 AND idx < $11)
+       SELECT coalesce(q.idx, s.idx) AS idx, q.idx IS NULL AS extra, s.idx IS NULL AS missing,
+         array_remove(ARRAY[
+           CASE WHEN s.subject IS DISTINCT FROM q.subject THEN 'subject' END,
+           CASE WHEN s.ts IS DISTINCT FROM q.ts THEN 'ts' END,
+           CASE WHEN q.mode = 'read' AND s.agent IS DISTINCT FROM q.agent THEN 'agentId' END,
+           CASE WHEN q.mode = 'read' AND s.agent_version IS DISTINCT FROM q.agent_version
+                THEN 'agentVersion' END,
+           CASE WHEN q.mode = 'read' AND s.action IS DISTINCT FROM q.action THEN 'action' END,
+           CASE WHEN q.mode = 'read' AND s.run_id IS DISTINCT FROM q.run_id THEN 'runId' END,
+           CASE WHEN q.mode = 'read' AND s.words IS DISTINCT FROM to_tsvector('simple', q.text)
+                THEN 'text'
+                WHEN q.mode = 'erased' AND s.words IS NOT NULL THEN 'text' END
+         ], NULL) AS columns
+       FROM q FULL JOIN s ON s.idx = q.idx
+       ORDER BY 1`,
+      [
+        expected.map((e) => e.index),
+        expected.map((e) => e.subject),
+        expected.map((e) => e.ts),
+        expected.map((e) => (typeof e.content === 'object' ? 'read' : e.content)),
+        expected.map((e) => read(e)?.agentId ?? null),
+        expected.map((e) => read(e)?.agentVersion ?? null),
+        expected.map((e) => read(e)?.action ?? null),
+        expected.map((e) => read(e)?.runId ?? null),
+        expected.map((e) => read(e)?.text ?? null),
+        from,
+        to,
+      ],
+    );
+    const problems: SearchRowProblem[] = [];
+    for (const r of rows) {
+      if (r.extra) problems.push({ index: r.idx, problem: 'extra', columns: [] });
+      else if (r.missing) problems.push({ index: r.idx, problem: 'missing', columns: [] });
+      else if (r.columns.length > 0)
+        problems.push({ index: r.idx, problem: 'changed', columns: r.columns });
+    }
+    return problems;
   }
 
   async latestCheckpoint(): Promise<CheckpointRow | undefined> {

@@ -3,16 +3,18 @@ import Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { callSqlite, runSqlite } from './sqlite-call.js';
 import { toCheckpoint, toEntry, toKey } from '../rows.js';
-import { fts5Words, searchSql } from '../search.js';
-import type { SearchDialect } from '../search.js';
+import { diffSearchRows, fts5Words, searchSql } from '../search.js';
+import type { RawSearchRow, SearchDialect } from '../search.js';
 import type { RawCheckpoint, RawEntry, RawKey } from '../rows.js';
 import type {
   CheckpointRow,
   EntryRow,
   EntryWithContent,
+  ExpectedSearchRow,
   LedgerStore,
   NodeId,
   SearchQuery,
+  SearchRowProblem,
   SequencedBatch,
   SubjectKeyRow,
   TreeState,
@@ -155,6 +157,13 @@ class SqliteStore implements LedgerStore {
       findIndex: db.prepare<[string], { idx: number }>('SELECT idx FROM entries WHERE id = ?'),
       getNode: db.prepare<[number, number], { hash: Buffer }>(
         'SELECT hash FROM nodes WHERE level = ? AND idx = ?',
+      ),
+      countNodes: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM nodes'),
+      searchRange: db.prepare<[number, number], RawSearchRow>(
+        'SELECT idx, agent, agent_version, subject, action, ts, run_id FROM search WHERE idx >= ? AND idx < ?',
+      ),
+      searchTextRange: db.prepare<[number, number], { idx: number; text: string }>(
+        'SELECT rowid AS idx, text FROM search_text WHERE rowid >= ? AND rowid < ?',
       ),
       latestCheckpoint: db.prepare<[], RawCheckpoint>(
         'SELECT * FROM checkpoints ORDER BY seq DESC LIMIT 1',
@@ -329,6 +338,22 @@ class SqliteStore implements LedgerStore {
         return row.hash;
       }),
     );
+  }
+
+  countNodes(): Promise<number> {
+    return this.#call('count nodes', () => this.#stmt.countNodes.get()?.n ?? 0);
+  }
+
+  checkSearchRows(
+    expected: readonly ExpectedSearchRow[],
+    from: number,
+    to: number,
+  ): Promise<SearchRowProblem[]> {
+    return this.#call('check search rows', () => {
+      const stored = new Map(this.#stmt.searchRange.all(from, to).map((r) => [r.idx, r]));
+      const texts = new Map(this.#stmt.searchTextRange.all(from, to).map((r) => [r.idx, r.text]));
+      return diffSearchRows(expected, stored, texts);
+    });
   }
 
   latestCheckpoint(): Promise<CheckpointRow | undefined> {
