@@ -1,7 +1,7 @@
 import { ENTRY_TYPES } from '@docket/core';
 import { assertDecision, assertProducerReport } from '@docket/protocol';
 import type { DecisionRecord, JsonValue, ProducerReport } from '@docket/protocol';
-import type { EntryWithContent, LedgerStore, SearchRow } from '@docket/store';
+import type { EntryWithContent, LedgerStore } from '@docket/store';
 import type { EntryPool } from './entry-pool.js';
 import { LedgerError } from './errors.js';
 import type { KeyRing } from './keyring.js';
