@@ -8,6 +8,7 @@ export interface OpenedStores<S> {
   readonly store: S;
   readonly openAgain: () => Promise<S>;
   readonly cleanup: () => Promise<void>;
+  readonly filesOnDisk: () => Promise<string[]>;
 }
 
 /**
@@ -19,6 +20,7 @@ export interface OpenedStores<S> {
 export async function openedStores<S extends { close(): Promise<void> }>(
   open: () => S | Promise<S>,
   after: () => void = () => undefined,
+  filesOnDisk: () => Promise<string[]> = () => Promise.resolve([]),
 ): Promise<OpenedStores<S>> {
   const opened: S[] = [];
   const openAgain = async (): Promise<S> => {
@@ -29,6 +31,7 @@ export async function openedStores<S extends { close(): Promise<void> }>(
   return {
     store: await openAgain(),
     openAgain,
+    filesOnDisk,
     cleanup: async () => {
       try {
         for (const s of opened) await s.close();

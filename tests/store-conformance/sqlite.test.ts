@@ -8,5 +8,10 @@ import { describeStoreConformance } from './store-conformance.js';
 describeStoreConformance('sqlite', () => {
   const tmp = tempDir('docket-store-');
   const path = join(tmp.dir, 'ledger.db');
-  return openedStores(() => openSqliteStore(path), tmp.cleanup);
+  const files = [path, `${path}-wal`, `${path}-shm`];
+  return openedStores(
+    () => openSqliteStore(path),
+    tmp.cleanup,
+    () => Promise.resolve(files),
+  );
 });

@@ -3,6 +3,8 @@
 // real leaf bytes), so the stored nodes are real RFC 6962 hashes and proofs can be checked.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
   CompactRange,
@@ -34,6 +36,11 @@ export interface OpenedStore {
   readonly openAgain: () => Promise<LedgerStore>;
   /** Closes every instance opened and removes what the test created. */
   readonly cleanup: () => Promise<void>;
+  /**
+   * The files and folders the store's data lives in on disk, once everything written so far is
+   * there (PostgreSQL: after a CHECKPOINT; its WAL, `pg_wal`, is not listed: see the threat model).
+   */
+  readonly filesOnDisk: () => Promise<string[]>;
 }
 
 /** Builds realistic batches: leaf envelopes, the nodes they complete, keys, one checkpoint each. */
@@ -557,6 +564,37 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
     );
 
     test(
+      "erasure: no search by the subject or by its words, and no byte of its words in the store's files",
+      withStore(async ({ store, filesOnDisk }, b) => {
+        // A word found nowhere else, in the search text of subj-a's decisions only.
+        const word = `erasure${randomBytes(6).toString('hex').replace(/\d/g, 'q')}x`;
+        const batch = b.next(12);
+        const search = (batch.search ?? []).map((row) =>
+          row.subject === 'subj-a' ? { ...row, text: `Goal: ${word} the application` } : row,
+        );
+        await store.appendBatch({ ...batch, search });
+        const mine = search.filter((r) => r.subject === 'subj-a').map((r) => r.index);
+        assert.ok(mine.length > 0);
+        const found = async (query: Omit<SearchQuery, 'limit'>): Promise<number[]> =>
+          (await store.searchEntries({ ...query, limit: 100 }))
+            .map((e) => e.index)
+            .sort((x, y) => x - y);
+        assert.deepEqual(await found({ subject: 'subj-a' }), mine);
+        assert.deepEqual(await found({ words: [word] }), mine);
+        // The scan can find the word (it is on disk before the erasure).
+        assert.deepEqual(filesHolding(await filesOnDisk(), word).length > 0, true);
+
+        assert.equal(await store.eraseSubjectKeys('subj-a', '2026-06-01T00:00:00.000Z'), 1);
+        assert.deepEqual(await found({ subject: 'subj-a' }), []);
+        assert.deepEqual(await found({ words: [word] }), []);
+        assert.deepEqual(filesHolding(await filesOnDisk(), word), []);
+        // Everyone else's search rows stay.
+        assert.ok((await found({ subject: 'subj-b' })).length > 0);
+        assert.equal(await store.countEntries(), 12);
+      }),
+    );
+
+    test(
       'readSnapshot: a batch another instance commits meanwhile stays invisible until it ends',
       withStore(async ({ store, openAgain }, b) => {
         await store.appendBatch(b.next(3));
@@ -688,7 +726,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
     );
 
     test(
-      'erasing a subject forgets its search words, keeps its other columns',
+      'erasing a subject forgets its search words and its search subject, keeps its other columns',
       withStore(async ({ store }, b) => {
         await store.appendBatch(b.next(20));
         const before = await store.searchEntries({ words: ['assess'], limit: 100 });
@@ -697,10 +735,11 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         const after = await store.searchEntries({ words: ['assess'], limit: 100 });
         assert.ok(after.length > 0);
         assert.ok(after.every((e) => e.subject !== 'subj-a'));
-        assert.equal(
-          (await store.searchEntries({ subject: 'subj-a', limit: 100 })).length,
-          b.search.filter((r) => r.subject === 'subj-a').length,
-        );
+        assert.equal((await store.searchEntries({ subject: 'subj-a', limit: 100 })).length, 0);
+        // Its decisions are still found by their other columns (agent, action, run…).
+        const mine = b.search.filter((r) => r.subject === 'subj-a');
+        const byAgent = await store.searchEntries({ agentId: mine[0]!.agentId ?? '', limit: 100 });
+        assert.ok(byAgent.some((e) => e.subject === 'subj-a'));
       }),
     );
 
@@ -829,4 +868,20 @@ async function snapshotOf(store: LedgerStore): Promise<unknown> {
       .map((e) => entryView(e, true)),
     keys: [...(await store.getSubjectKeys(['kid-subj-a', 'kid-subj-b'])).values()].map(keyView),
   };
+}
+
+/** The files under `roots` (files or folders) whose bytes contain `text` (UTF-8). */
+function filesHolding(roots: readonly string[], text: string): string[] {
+  const needle = Buffer.from(text, 'utf8');
+  const out: string[] = [];
+  const visit = (path: string): void => {
+    if (!existsSync(path)) return;
+    if (statSync(path).isDirectory()) {
+      for (const name of readdirSync(path)) visit(join(path, name));
+    } else if (readFileSync(path).includes(needle)) {
+      out.push(path);
+    }
+  };
+  for (const root of roots) visit(root);
+  return out;
 }

@@ -12,6 +12,8 @@ const run = promisify(execFile);
 /** A throwaway PostgreSQL cluster: connect with `url`, then `stop()` it (idempotent). */
 export interface PostgresCluster {
   readonly url: string;
+  /** The cluster's data directory (`initdb -D`). */
+  readonly dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -164,6 +166,7 @@ export async function startPostgres(): Promise<PostgresCluster> {
     await exec('createdb', ['-h', root, '-p', String(port), '-U', 'postgres', 'docket_test']);
     return {
       url: `postgres://postgres@127.0.0.1:${port}/docket_test`,
+      dataDir: data,
       stop: () => {
         stopSync();
         return Promise.resolve();
@@ -181,6 +184,8 @@ export interface ClusterForSuite {
   readonly url: () => string;
   /** Creates a database `<prefix>_<n>` in the cluster and returns its URL. */
   readonly freshDatabase: (prefix: string) => Promise<string>;
+  /** The cluster's data directory; throws if it did not start. */
+  readonly dataDir: () => string;
 }
 
 /**
@@ -208,6 +213,10 @@ export function usePostgresCluster(): ClusterForSuite {
   };
   return {
     url,
+    dataDir: () => {
+      if (cluster === undefined) throw new Error('the PostgreSQL cluster did not start');
+      return cluster.dataDir;
+    },
     freshDatabase: async (prefix) => {
       const name = `${prefix}_${++databases}`;
       const admin = new pg.Client({ connectionString: url() });

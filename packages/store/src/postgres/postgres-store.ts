@@ -681,25 +681,27 @@ class PostgresStore implements LedgerStore, SharedLogStore {
   }
 
   async eraseSubjectKeys(subject: string, erasedAt: string): Promise<number> {
-    // One statement: the subject's search words are forgotten with its keys, or neither is.
+    // One statement: the subject's search rows (words and subject) are forgotten with its keys,
+    // or nothing is.
     const n = await this.#write(
       'erase subject keys',
       `WITH forgotten AS (
-         UPDATE ${this.#s}.search SET words = NULL WHERE subject = $2 AND words IS NOT NULL
+         UPDATE ${this.#s}.search SET words = NULL, subject = NULL WHERE subject = $2
        )
        UPDATE ${this.#s}.subject_keys SET wrapped = NULL, erased_at = $1
        WHERE subject = $2 AND wrapped IS NOT NULL`,
       [erasedAt, subject],
     );
-    // PostgreSQL's MVCC keeps the old tuple versions (with the wrapped key) in the table until
-    // VACUUM prunes them, and the WAL, base backups and replicas keep them longer still. VACUUM
-    // now makes the dead tuples' space reusable (best effort: it needs ownership of the table and
-    // can't run inside a transaction). What remains is wrapped by the key-encryption key, which
-    // never enters the database; see docs for retention of WAL and backups. The intake of a
-    // shared log goes too: its deleted rows held the subject's requests (sealed, see 0005).
+    // PostgreSQL's MVCC keeps the old tuple versions (the wrapped key, the words, the subject) in
+    // the table and index pages: a plain VACUUM marks their space free but leaves their bytes
+    // there. VACUUM FULL rewrites each table and its indexes into new files and drops the old
+    // ones, so no page of the database holds them any more (it locks each table for the rewrite;
+    // it needs ownership of the tables and can't run inside a transaction, hence best effort).
+    // The WAL, base backups and replicas keep them longer: see docs/threat-model.md. The intake of
+    // a shared log goes too: its deleted rows held the subject's requests (sealed, see 0005).
     if (n > 0) {
       await this.#pool
-        .query(`VACUUM ${this.#s}.subject_keys, ${this.#s}.search, ${this.#s}.intake`)
+        .query(`VACUUM FULL ${this.#s}.subject_keys, ${this.#s}.search, ${this.#s}.intake`)
         .catch(() => undefined);
     }
     return n;

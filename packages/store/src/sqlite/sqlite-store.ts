@@ -191,6 +191,7 @@ class SqliteStore implements LedgerStore {
       forgetSearchText: db.prepare(
         'DELETE FROM search_text WHERE rowid IN (SELECT idx FROM search WHERE subject = ?)',
       ),
+      forgetSearchSubject: db.prepare('UPDATE search SET subject = NULL WHERE subject = ?'),
       activeKey: db.prepare<[string], RawKey>(
         'SELECT * FROM subject_keys WHERE subject = ? AND wrapped IS NOT NULL ORDER BY created_at DESC LIMIT 1',
       ),
@@ -440,7 +441,10 @@ class SqliteStore implements LedgerStore {
   eraseSubjectKeys(subject: string, erasedAt: string): Promise<number> {
     return this.#call('erase subject keys', () => {
       const n = this.#db.transaction(() => {
+        // The subject's words first (found through its search rows), then the rows' subject, so
+        // no search by the subject finds its decisions any more.
         this.#stmt.forgetSearchText.run(subject);
+        this.#stmt.forgetSearchSubject.run(subject);
         return this.#stmt.eraseKeys.run(erasedAt, subject).changes;
       })();
       // Move the overwritten pages out of the WAL into the main file, where secure_delete zeroed them.
