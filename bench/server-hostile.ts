@@ -2,7 +2,7 @@
 // SQLite in a temporary directory) receives hostile POST /v1/decisions bodies from an ingest key
 // while this process probes GET /healthz; prints /healthz latency percentiles with and without
 // the hostile load, and how the hostile requests were answered. Asserts nothing. Options
-// (environment twin, default):
+// (environment twin, default); the hostile senders run in a worker thread:
 //   --seconds N      length of each phase (BENCH_SECONDS, 10)
 //   --senders N      hostile requests in flight (BENCH_SENDERS, 4)
 //   --keys N         unknown keys per hostile body (BENCH_KEYS, 200000: about 2.3 MB)
@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { sampleDecision } from '@docket/protocol';
 import { fmt, percentile } from './figures.js';
 
@@ -145,29 +146,24 @@ async function main(): Promise<void> {
       `bench:server-hostile — ${SENDERS} hostile senders, ${SECONDS} s per phase, ${KEYS} keys per body (${bodies.map((b) => `${b.name} ${fmt(b.bytes.length / 1e6, 1)} MB`).join(', ')})`,
     );
     console.log(line('/healthz, quiet', await probe(server.url, Date.now() + SECONDS * 1000)));
-    for (const body of bodies) {
+    // The senders run in a worker thread: sending megabytes must not slow this thread's probe.
+    for (const [kind, body] of bodies.entries()) {
       const until = Date.now() + SECONDS * 1000;
-      const answers = new Map<string, number>();
-      const send = async (): Promise<void> => {
-        while (Date.now() < until) {
-          const a = await call(
-            server.url,
-            'POST',
-            '/v1/decisions',
-            { authorization: `Bearer ${ingest}`, 'content-type': 'application/json' },
-            body.bytes,
-          );
-          const code = a.status >= 400 ? (JSON.parse(a.body) as { code: string }).code : 'ok';
-          const k = `${a.status} ${code}`;
-          answers.set(k, (answers.get(k) ?? 0) + 1);
-        }
-      };
-      const senders = Array.from({ length: SENDERS }, send);
+      const worker = new Worker(new URL(import.meta.url), {
+        workerData: { url: server.url, key: ingest, kind, until } satisfies SenderData,
+      });
+      const answers = new Promise<Map<string, number>>((resolve, reject) => {
+        worker.once('message', (m: [string, number][]) => {
+          resolve(new Map(m));
+        });
+        worker.once('error', reject);
+      });
       const ms = await probe(server.url, until);
-      await Promise.all(senders);
+      const counted = await answers;
+      await worker.terminate();
       console.log(line(`/healthz, ${body.name}`, ms));
       console.log(
-        `${''.padEnd(34)} hostile answers: ${[...answers].map(([k, n]) => `${k} ×${n}`).join(', ')}`,
+        `${''.padEnd(34)} hostile answers: ${[...counted].map(([k, n]) => `${k} ×${n}`).join(', ')}`,
       );
     }
   } finally {
@@ -177,4 +173,38 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/** What a sender worker is given. */
+interface SenderData {
+  readonly url: string;
+  readonly key: string;
+  /** Index into {@link hostileBodies}. */
+  readonly kind: number;
+  /** Stop sending at this time (ms since the epoch). */
+  readonly until: number;
+}
+
+/** A worker: SENDERS hostile requests in flight until `until`; posts the answers it counted. */
+async function sender({ url, key, kind, until }: SenderData): Promise<void> {
+  const body = hostileBodies()[kind]!;
+  const answers = new Map<string, number>();
+  const send = async (): Promise<void> => {
+    while (Date.now() < until) {
+      const a = await call(
+        url,
+        'POST',
+        '/v1/decisions',
+        { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body.bytes,
+      );
+      const code = a.status >= 400 ? (JSON.parse(a.body) as { code: string }).code : 'ok';
+      const k = `${String(a.status)} ${code}`;
+      answers.set(k, (answers.get(k) ?? 0) + 1);
+    }
+  };
+  await Promise.all(Array.from({ length: SENDERS }, send));
+  parentPort!.postMessage([...answers]);
+  agent.destroy();
+}
+
+if (isMainThread) await main();
+else await sender(workerData as SenderData);
