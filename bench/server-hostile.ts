@@ -6,6 +6,7 @@
 //   --seconds N      length of each phase (BENCH_SECONDS, 10)
 //   --senders N      hostile requests in flight (BENCH_SENDERS, 4)
 //   --keys N         unknown keys per hostile body (BENCH_KEYS, 200000: about 2.3 MB)
+//   --no-limits      shape limits out of reach (as before they existed), for comparison
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
@@ -24,6 +25,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string' },
     senders: { type: 'string' },
     keys: { type: 'string' },
+    'no-limits': { type: 'boolean' },
   },
 });
 const intArg = (name: 'seconds' | 'senders' | 'keys', env: string, fallback: number): number => {
@@ -91,7 +93,9 @@ function hostileBodies(): { name: string; bytes: Buffer }[] {
 async function startChild(dir: string): Promise<{ url: string; key: string; stop: () => void }> {
   const code = `
     const { startServer } = await import(${JSON.stringify(SERVER)});
-    const s = await startServer({ dataDir: ${JSON.stringify(dir)}, port: 0, log: () => {} });
+    const s = await startServer({ dataDir: ${JSON.stringify(dir)}, port: 0, log: () => {}${
+      args['no-limits'] === true ? ', maxBodyObjectKeys: 1e9, maxBodyValues: 1e9' : ''
+    } });
     process.stdout.write(JSON.stringify({ url: s.url, key: s.bootstrapKey }) + '\\n');
     process.on('SIGTERM', () => { void s.close().then(() => process.exit(0)); });
   `;
@@ -143,7 +147,7 @@ async function main(): Promise<void> {
     const ingest = (JSON.parse(created.body) as { key: string }).key;
     const bodies = hostileBodies();
     console.log(
-      `bench:server-hostile — ${SENDERS} hostile senders, ${SECONDS} s per phase, ${KEYS} keys per body (${bodies.map((b) => `${b.name} ${fmt(b.bytes.length / 1e6, 1)} MB`).join(', ')})`,
+      `bench:server-hostile${args['no-limits'] === true ? ' (no shape limits)' : ''} — ${SENDERS} hostile senders, ${SECONDS} s per phase, ${KEYS} keys per body (${bodies.map((b) => `${b.name} ${fmt(b.bytes.length / 1e6, 1)} MB`).join(', ')})`,
     );
     console.log(line('/healthz, quiet', await probe(server.url, Date.now() + SECONDS * 1000)));
     // The senders run in a worker thread: sending megabytes must not slow this thread's probe.
