@@ -38,8 +38,11 @@ function sourceFiles(): string[] {
  */
 const CODE_SITE =
   /(?:Error\(|Issue\(|\berr\(|\bissue\(|issueOf\([^,()]*,|\bfail\(|toIssue\([^,()]*,|toSdkError\(|\breport\(|#lose\([^,()]*,|code:|code\s*[!=]==|\?\?)\s*'([A-Z][A-Z0-9_]*)'/g;
-/** Node's and drivers' own codes (`ENOENT`, `ERR_…`, `SQLITE_…`) and HTTP methods are not ours. */
-const NOT_OURS = /^(E[A-Z]+|ERR_[A-Z0-9_]+|SQLITE_[A-Z_]+|GET|HEAD|POST)$/;
+/**
+ * Node's and drivers' own codes (`ENOENT`, `ERR_…`, the HTTP parser's `HPE_…`, `SQLITE_…`) and
+ * HTTP methods are not ours.
+ */
+const NOT_OURS = /^(E[A-Z]+|ERR_[A-Z0-9_]+|HPE_[A-Z_]+|SQLITE_[A-Z_]+|GET|HEAD|POST)$/;
 
 const sources = sourceFiles().map((path) => ({
   path,

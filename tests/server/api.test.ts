@@ -421,11 +421,9 @@ describe('HTTP API', () => {
       );
       assert.deepEqual(audited.content, asStored(secret));
       // In lists too.
-      const page = assertOk<PageBody>(
-        await as('reader').get(`/v1/decisions?subject=reader-subject-${tag}`),
-      );
+      const page = assertOk<PageBody>(await as('reader').get(`/v1/decisions?limit=200`));
       assert.deepEqual(
-        page.items.map((i) => [i.id, i.withheld, i.content]),
+        page.items.filter((i) => i.id === secret.id).map((i) => [i.id, i.withheld, i.content]),
         [[secret.id, true, null]],
       );
     });
@@ -599,7 +597,7 @@ describe('HTTP API', () => {
       }
       const words = Array.from({ length: 17 }, (_, i) => `w${i}`).join(' ');
       assertProblem(
-        await reader.get(`/v1/decisions?q=${encodeURIComponent(words)}`),
+        await as('auditor').get(`/v1/decisions?q=${encodeURIComponent(words)}`),
         400,
         'PARAM_INVALID',
       );

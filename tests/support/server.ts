@@ -32,8 +32,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Options of {@link startTestServer}: any server option but the data dir, port and log. */
-export type TestServerOptions = Omit<ServerOptions, 'dataDir' | 'port' | 'host' | 'log'>;
+/** Options of {@link startTestServer}: any server option but the data dir and port (no log by default). */
+export type TestServerOptions = Omit<ServerOptions, 'dataDir' | 'port' | 'host'>;
 
 /**
  * Starts a server on a fresh temporary data directory with keys for every tenant × role (written
@@ -68,11 +68,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       validateResponses: true,
       bootstrapAdminKey: false,
       ledger: { flushIntervalMs: 5 },
+      log: () => undefined,
       ...options,
       dataDir: tmp.dir,
       port: 0,
       host: '127.0.0.1',
-      log: () => undefined,
     });
     let removed = false;
     return {

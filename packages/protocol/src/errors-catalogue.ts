@@ -366,6 +366,11 @@ export const ERROR_CODES = {
   SUBJECT_NOT_FOUND: { http: 404, exit: USAGE, summary: 'no decision about this subject' },
   FIELD_UNKNOWN: { http: 400, exit: USAGE, summary: 'a field name the record does not have' },
   REASON_REQUIRED: { http: 400, exit: USAGE, summary: 'the action needs a reason' },
+  REASON_NAMES_SUBJECT: {
+    http: 400,
+    exit: USAGE,
+    summary: 'an erasure reason named the subject id (a warning: the tombstone says [subject])',
+  },
   SIZE_INVALID: { http: 400, exit: USAGE, summary: 'a tree size the log does not have' },
   CONTENT_ERASED: {
     http: 409,
@@ -398,6 +403,14 @@ export const ERROR_CODES = {
     exit: USAGE,
     summary: 'the body encoding is unsupported or broken',
   },
+  BODY_TOO_COMPLEX: {
+    http: 413,
+    exit: USAGE,
+    summary: 'the body has more keys, values or nesting than the limits (refused before parsing)',
+  },
+  REQUEST_MALFORMED: { http: 400, exit: IO, summary: 'the HTTP request does not parse' },
+  HEADERS_TOO_LARGE: { http: 431, exit: IO, summary: 'the request headers are too large' },
+  REQUEST_TIMEOUT: { http: 408, exit: IO, summary: 'the request did not arrive in time' },
   UNAUTHENTICATED: { http: 401, exit: USAGE, summary: 'no valid API key' },
   FORBIDDEN: { http: 403, exit: USAGE, summary: 'the key’s role may not do this' },
   NOT_FOUND: { http: 404, exit: USAGE, summary: 'no such route' },

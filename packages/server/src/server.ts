@@ -1,21 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { DEFAULT_TENANT, LedgerError, pgUrlOf } from '@docket/ledger';
+import { MAX_JSON_DEPTH } from '@docket/protocol';
 import { openApiKeyStore } from '@docket/store';
 import type { ApiKeyStore } from '@docket/store';
 import { createApiKey } from './auth/api-key.js';
 import { Authenticator } from './auth/authenticator.js';
-import type { Principal } from './auth/authenticator.js';
 import { ServerError } from './errors.js';
 import * as decisions from './handlers/decisions.js';
 import * as keys from './handlers/keys.js';
 import * as log from './handlers/log.js';
 import * as system from './handlers/system.js';
-import { readJsonBody } from './http/body.js';
-import type { Handler, Reply, RequestContext, Services } from './http/context.js';
-import { toProblem } from './http/problem.js';
+import { answerClientError } from './http/client-error.js';
+import type { Handler, Services } from './http/context.js';
+import { RequestPipeline } from './http/pipeline.js';
 import { createStaticHandler } from './http/static.js';
 import { Router } from './http/router.js';
 import { Metrics } from './metrics.js';
@@ -65,6 +65,20 @@ export interface ServerOptions {
   readonly maxBodyBytes?: number;
   /** Requests handled at once before answering 429 (`DOCKET_MAX_INFLIGHT`, default 1024). */
   readonly maxInflight?: number;
+  /**
+   * Most keys in one object of a request body (`DOCKET_MAX_BODY_OBJECT_KEYS`, default 10,000);
+   * more is `BODY_TOO_COMPLEX` (413), refused while the body arrives, before it is parsed.
+   */
+  readonly maxBodyObjectKeys?: number;
+  /** Most values in one request body (`DOCKET_MAX_BODY_VALUES`, default 200,000); as above. */
+  readonly maxBodyValues?: number;
+  /** Time to receive a request's headers (`DOCKET_HEADERS_TIMEOUT_MS`, default 10 s); then 408. */
+  readonly headersTimeoutMs?: number;
+  /**
+   * Time to receive a whole request, body included (`DOCKET_SERVER_REQUEST_TIMEOUT_MS`, default
+   * 30 s, at least the headers timeout); then 408 and the connection is closed.
+   */
+  readonly requestTimeoutMs?: number;
   /** Check every response against the OpenAPI document (tests); a mismatch is a 500. */
   readonly validateResponses?: boolean;
   /** Create an admin key for the default tenant when no key exists (default true). */
@@ -115,6 +129,20 @@ export async function startServer(options: ServerOptions = {}): Promise<DocketSe
   const pgUrl = pgUrlOf(options.pgUrl);
   const maxBody = envInt('DOCKET_MAX_BODY_BYTES', options.maxBodyBytes, 8 * 1024 * 1024, 1024);
   const maxInflight = envInt('DOCKET_MAX_INFLIGHT', options.maxInflight, 1024, 1);
+  const maxObjectKeys = envInt(
+    'DOCKET_MAX_BODY_OBJECT_KEYS',
+    options.maxBodyObjectKeys,
+    10_000,
+    64,
+  );
+  const maxValues = envInt('DOCKET_MAX_BODY_VALUES', options.maxBodyValues, 200_000, 1_000);
+  const headersTimeout = envInt('DOCKET_HEADERS_TIMEOUT_MS', options.headersTimeoutMs, 10_000, 100);
+  const requestTimeout = envInt(
+    'DOCKET_SERVER_REQUEST_TIMEOUT_MS',
+    options.requestTimeoutMs,
+    30_000,
+    headersTimeout,
+  );
   const port = options.port ?? 7420;
   const host = options.host ?? '127.0.0.1';
   const write =
@@ -169,7 +197,6 @@ export async function startServer(options: ServerOptions = {}): Promise<DocketSe
   const keyStoreOpen = keyStore;
   const authenticator = new Authenticator(keyStoreOpen);
   let accepting = true;
-  let inflight = 0;
   const services: Services = {
     tenants,
     keys: keyStoreOpen,
@@ -178,172 +205,40 @@ export async function startServer(options: ServerOptions = {}): Promise<DocketSe
     ready: () => accepting,
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const started = performance.now();
-    const headerId = req.headers['x-request-id'];
-    const requestId =
-      typeof headerId === 'string' && /^[\w.:-]{1,100}$/.test(headerId) ? headerId : randomUUID();
-    const url = new URL(req.url ?? '/', 'http://docket.invalid');
-    let operationId = 'unknown';
-    let principal: Principal | undefined;
-    let reply: Reply;
-    inflight++;
-    try {
-      if (inflight > maxInflight) {
-        throw new ServerError(
-          'TOO_MANY_REQUESTS',
-          `more than ${maxInflight} requests in flight; retry shortly`,
-        );
-      }
-      // HEAD is GET without the body (node:http leaves the body out of a HEAD answer).
-      const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
-      const match = router.match(method, url.pathname);
-      if (match.kind === 'none') {
-        throw new ServerError('NOT_FOUND', `no route ${url.pathname} (see /openapi.json)`, {
-          where: 'path',
-        });
-      }
-      if (match.kind === 'method') {
-        throw Object.assign(
-          new ServerError(
-            'METHOD_NOT_ALLOWED',
-            `${req.method} is not allowed here; allowed: ${match.allowed.join(', ')}`,
-            {
-              where: 'method',
-            },
-          ),
-          { allow: match.allowed.join(', ') },
-        );
-      }
-      const op = match.operation;
-      operationId = op.operationId;
-      if (!accepting && op.roles.length > 0) {
-        throw new ServerError(
-          'SHUTTING_DOWN',
-          'the server is shutting down; retry on another replica or later',
-        );
-      }
-      if (op.roles.length > 0) {
-        principal = await authenticator.authenticate(req.headers);
-        if (!op.roles.includes(principal.role)) {
-          throw new ServerError(
-            'FORBIDDEN',
-            `a ${principal.role} key may not ${op.operationId}; allowed roles: ${op.roles.join(', ')}`,
-            { where: 'header.authorization' },
-          );
-        }
-      }
-      const validator = validators.get(op.operationId)!;
-      const params = validator.params(match.path, url.searchParams);
-      const purposeHeader = req.headers['x-docket-purpose'];
-      const purpose = typeof purposeHeader === 'string' ? purposeHeader : null;
-      if (purpose !== null && (purpose.length > 500 || /[\p{Cc}]/u.test(purpose))) {
-        throw new ServerError(
-          'HEADER_INVALID',
-          'X-Docket-Purpose must be at most 500 printable characters',
-          {
-            where: 'header.x-docket-purpose',
-          },
-        );
-      }
-      let body: unknown;
-      if (op.body !== undefined) {
-        body = await readJsonBody(req, maxBody);
-        validator.body(body);
-      }
-      const caller = principal;
-      const ctx: RequestContext = {
-        operationId,
-        params,
-        body,
-        principal: caller,
-        purpose,
-        requestId,
-        services,
-        tenant: () => tenants.get(caller?.tenant ?? DEFAULT_TENANT),
-        recordAccess: async (action, target, count) => {
-          if (caller === undefined) return;
-          const { access } = await tenants.get(caller.tenant);
-          await access.appendAccess({
-            actor: caller.keyId,
-            role: caller.role,
-            action,
-            target,
-            purpose,
-            requestId,
-            ...(count === undefined ? {} : { count }),
-          });
-        },
-      };
-      reply = await HANDLERS[op.operationId]!(ctx);
-      if (options.validateResponses === true && reply.json !== undefined) {
-        const issues = validator.response(reply.status, reply.json);
-        if (issues.length > 0) {
-          throw Object.assign(
-            new ServerError('RESPONSE_INVALID', `the response does not match the OpenAPI document`),
-            { issues },
-          );
-        }
-      }
-    } catch (error) {
-      const problem = toProblem(error, `urn:docket:request:${requestId}`);
-      if (problem.status >= 500) {
-        emit('error', 'request failed', {
-          requestId,
-          operation: operationId,
-          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-        });
-      }
-      const allow = (error as { allow?: string }).allow;
-      reply = {
-        status: problem.status,
-        json: problem,
-        contentType: 'application/problem+json',
-        headers: {
-          ...(problem.status === 429 || problem.status === 503 ? { 'retry-after': '1' } : {}),
-          ...(allow === undefined ? {} : { allow }),
-          // RFC 9110 §11.6.1: a 401 names the scheme to use.
-          ...(problem.status === 401 ? { 'www-authenticate': 'Bearer realm="docket"' } : {}),
-        },
-      };
-      if (!req.complete) req.resume();
-    } finally {
-      inflight--;
-    }
-    const payload = reply.text ?? JSON.stringify(reply.json ?? null);
-    res.writeHead(reply.status, {
-      'content-type': reply.contentType ?? 'application/json',
-      'content-length': Buffer.byteLength(payload),
-      'cache-control': 'no-store',
-      'x-request-id': requestId,
-      ...reply.headers,
-    });
-    res.end(payload);
-    metrics.request(principal?.tenant ?? '-', operationId, reply.status);
-    emit('info', 'request', {
-      requestId,
-      method: req.method,
-      path: url.pathname,
-      operation: operationId,
-      status: reply.status,
-      ms: Math.round((performance.now() - started) * 100) / 100,
-      ...(principal === undefined ? {} : { tenant: principal.tenant, key: principal.keyId }),
-    });
-  };
+  const pipeline = new RequestPipeline({
+    router,
+    validators,
+    handlers: HANDLERS,
+    services,
+    bodyLimits: { maxBytes: maxBody, maxObjectKeys, maxValues, maxDepth: MAX_JSON_DEPTH },
+    maxInflight,
+    validateResponses: options.validateResponses === true,
+    emit,
+  });
 
   // The web UI (/ and /ui/…) is answered before the API router; its paths are not in the document.
   const ui = createStaticHandler();
   const server: Server = createServer(
-    { keepAliveTimeout: 65_000, requestTimeout: 60_000 },
+    {
+      keepAliveTimeout: 65_000,
+      // A client has this long to send its headers, and this long for the whole request (a body
+      // shorter than its Content-Length, a slow sender); Node checks every connectionsCheckingInterval.
+      headersTimeout,
+      requestTimeout,
+      connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+    },
     (req, res) => {
       if (ui(req, res)) return;
-      handle(req, res).catch((error: unknown) => {
+      pipeline.handle(req, res).catch((error: unknown) => {
         // Only a failure to write the answer lands here (the client went away).
         emit('warn', 'response not sent', { error: String(error) });
         res.destroy();
       });
     },
   );
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    answerClientError(error, socket, emit);
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -379,7 +274,9 @@ export async function startServer(options: ServerOptions = {}): Promise<DocketSe
         server.closeIdleConnections();
         // Requests in flight finish (their appends become durable) before the ledgers close.
         const deadline = Date.now() + 30_000;
-        while (inflight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        while (pipeline.inflight > 0 && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 10));
+        }
         server.closeAllConnections();
         await stopped;
         await tenants.close();

@@ -3,6 +3,7 @@ import type { Issue, JsonValue } from '@docket/protocol';
 import { DocketError } from '@docket/protocol';
 import type { AppendResult } from '@docket/ledger';
 import { ServerError } from '../errors.js';
+import { CONTENT_ROLES } from '../auth/roles.js';
 import { principalOf } from '../http/context.js';
 import type { Handler, RequestContext } from '../http/context.js';
 import { fromCursor, toCursor, toEntryView } from './views.js';
@@ -113,6 +114,19 @@ export const listDecisions: Handler = async (ctx) => {
     cursor?: string;
     limit: number;
   };
+  // Finding decisions by the words of their content, or by their subject, reads content: only
+  // content roles may, and the search is on record in the access log.
+  const searched = [
+    ...(p.q === undefined ? [] : ['q']),
+    ...(p.subject === undefined ? [] : ['subject']),
+  ];
+  if (searched.length > 0 && !CONTENT_ROLES.includes(role)) {
+    throw new ServerError(
+      'FORBIDDEN',
+      `a ${role} key may not search by ${searched.join(' or ')}: that reads content (roles: ${CONTENT_ROLES.join(', ')})`,
+      { where: `query.${searched[0]!}` },
+    );
+  }
   const words = p.q === undefined ? [] : p.q.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
   if (words.length > 16) {
     throw new ServerError('PARAM_INVALID', 'at most 16 words in q', { where: 'query.q' });
@@ -133,7 +147,10 @@ export const listDecisions: Handler = async (ctx) => {
   const page = found.slice(0, p.limit);
   const items = page.map((e) => toEntryView(e, role));
   const shown = items.filter((i) => i.content !== null).length;
-  if (shown > 0) {
+  if (searched.length > 0) {
+    // What was searched by, not the words or the subject id (personal data in a permanent log).
+    await ctx.recordAccess('search', `decisions by ${searched.join(' and ')}`, items.length);
+  } else if (shown > 0) {
     await ctx.recordAccess('list', `decisions ${items[0]!.index}..${items.at(-1)!.index}`, shown);
   }
   const next = found.length > p.limit ? toCursor(page.at(-1)!.index) : null;

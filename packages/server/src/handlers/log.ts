@@ -56,14 +56,39 @@ export const getEntries: Handler = async (ctx) => {
   };
 };
 
-/** POST /v1/subjects/{id}/erase: destroy the subject's keys, append a tombstone. */
+/** Shortest subject id taken out of a reason (shorter ones would hit ordinary words). */
+const MIN_ID_IN_REASON = 3;
+
+/**
+ * POST /v1/subjects/{id}/erase: destroy the subject's keys, append a tombstone. The tombstone is
+ * permanent, so a reason that names the subject id has it replaced by `[subject]` (the tombstone
+ * already carries the pseudonym) and the answer warns; the request's log line carries the
+ * pseudonym, never the id.
+ */
 export const eraseSubject: Handler = async (ctx) => {
   const subject = ctx.params['id'] as string;
   const { reason } = ctx.body as { reason: string };
+  const namesSubject = subject.length >= MIN_ID_IN_REASON && reason.includes(subject);
+  const kept = namesSubject ? reason.replaceAll(subject, '[subject]') : reason;
   const { decisions } = await ctx.tenant();
-  const result = await decisions.erase(subject, reason);
+  const result = await decisions.erase(subject, kept);
   await ctx.recordAccess('erase', result.subject, result.decisions);
-  return { status: 200, json: result };
+  const warnings = namesSubject
+    ? [
+        {
+          code: 'REASON_NAMES_SUBJECT' as const,
+          message:
+            'the reason named the subject id; the tombstone is permanent, so it says [subject] instead',
+          where: '$.reason',
+          severity: 'warning' as const,
+        },
+      ]
+    : [];
+  return {
+    status: 200,
+    json: { ...result, warnings },
+    log: { subject: result.subject, ...(namesSubject ? { warning: 'REASON_NAMES_SUBJECT' } : {}) },
+  };
 };
 
 /** GET /v1/access-log: access records, newest first. */

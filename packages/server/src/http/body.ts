@@ -2,16 +2,26 @@ import type { IncomingMessage } from 'node:http';
 import { createGunzip } from 'node:zlib';
 import { parseStrictJson } from '@docket/protocol';
 import { ServerError } from '../errors.js';
+import { BodyShapeScanner } from './body-shape.js';
+import type { BodyShapeLimits } from './body-shape.js';
+
+/** What one request body may cost: its size once decompressed, and its shape. */
+export interface BodyLimits extends BodyShapeLimits {
+  /** Largest body once decompressed (`DOCKET_MAX_BODY_BYTES`, default 8 MiB). */
+  readonly maxBytes: number;
+}
 
 /**
  * Reads a JSON request body: `application/json` only, `gzip` or identity encoding, at most
- * `limit` bytes once decompressed (`BODY_TOO_LARGE`), parsed as strict I-JSON (duplicate keys,
+ * `limits.maxBytes` bytes once decompressed (`BODY_TOO_LARGE`), within the shape limits
+ * (`BODY_TOO_COMPLEX`, checked as the bytes arrive), parsed as strict I-JSON (duplicate keys,
  * lone surrogates and unsafe integers are refused with their code and JSON path).
  *
  * @example
- * const body = await readJsonBody(req, 8 * 1024 * 1024);
+ * const body = await readJsonBody(req, { maxBytes: 8 << 20, maxObjectKeys: 10_000, maxValues: 200_000, maxDepth: 512 });
  */
-export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+export async function readJsonBody(req: IncomingMessage, limits: BodyLimits): Promise<unknown> {
+  const limit = limits.maxBytes;
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json') {
     req.resume();
@@ -35,7 +45,13 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
       { where: 'header.content-encoding' },
     );
   }
-  const bytes = await collect(encoding === 'gzip' ? req.pipe(createGunzip()) : req, limit, req);
+  const shape = new BodyShapeScanner(limits);
+  const bytes = await collect(
+    encoding === 'gzip' ? req.pipe(createGunzip()) : req,
+    limit,
+    req,
+    shape,
+  );
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -52,6 +68,7 @@ function collect(
   stream: NodeJS.ReadableStream,
   limit: number,
   req: IncomingMessage,
+  shape: BodyShapeScanner,
 ): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -71,7 +88,24 @@ function collect(
         fail(tooLarge(limit));
         return;
       }
+      try {
+        shape.scan(chunk);
+      } catch (error) {
+        fail(error as Error);
+        return;
+      }
       chunks.push(chunk);
+    });
+    // A connection closed before the body ended (the request timeout, a client gone): settle,
+    // so the request does not stay in flight for ever.
+    req.once('close', () => {
+      if (!req.complete) {
+        fail(
+          new ServerError('REQUEST_MALFORMED', 'the connection closed before the body ended', {
+            where: '$',
+          }),
+        );
+      }
     });
     stream.on('end', () => {
       if (done) return;

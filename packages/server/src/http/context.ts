@@ -14,7 +14,7 @@ export interface Services {
 }
 
 /** Actions recorded in a tenant's access log. */
-export type AccessAction = 'read' | 'list' | 'bundle' | 'export' | 'erase';
+export type AccessAction = 'read' | 'list' | 'search' | 'bundle' | 'export' | 'erase';
 
 /** One request, validated against the OpenAPI document and authenticated. */
 export interface RequestContext {

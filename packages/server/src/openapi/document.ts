@@ -362,7 +362,7 @@ const schemas = {
     properties: {
       actor: { type: 'string', description: 'API key id.' },
       role: { enum: API_KEY_ROLES },
-      action: { enum: ['read', 'list', 'bundle', 'export', 'erase'] },
+      action: { enum: ['read', 'list', 'search', 'bundle', 'export', 'erase'] },
       target: { type: 'string' },
       purpose: { type: ['string', 'null'] },
       requestId: { type: 'string' },
@@ -380,6 +380,12 @@ const schemas = {
     required: ['subject', 'keysDestroyed', 'decisions', 'tombstone'],
     properties: {
       subject: { type: 'string', description: 'The pseudonym that was erased.' },
+      warnings: {
+        type: 'array',
+        description:
+          'REASON_NAMES_SUBJECT: the reason named the subject id, which the permanent tombstone says as [subject] instead.',
+        items: ref('Issue'),
+      },
       keysDestroyed: { type: 'integer' },
       decisions: { type: 'integer' },
       tombstone: {
@@ -481,7 +487,11 @@ export const openApiDocument = {
         parameters: [
           query('agent', identifier, 'Agent id.'),
           query('agentVersion', identifier, 'Agent version.'),
-          query('subject', identifier, 'Subject id (pseudonymized by the server).'),
+          query(
+            'subject',
+            identifier,
+            'Subject id (pseudonymized by the server). Content roles only (auditor, admin); recorded in the access log.',
+          ),
           query('action', identifier, 'Outcome action.'),
           query('since', { type: 'string', format: 'date-time' }, 'From this time (inclusive).'),
           query('until', { type: 'string', format: 'date-time' }, 'Before this time.'),
@@ -489,7 +499,7 @@ export const openApiDocument = {
           query(
             'q',
             { type: 'string', maxLength: 500 },
-            'Words that must all occur in the goal or reasoning.',
+            'Words that must all occur in the goal or reasoning. Content roles only (auditor, admin); recorded in the access log.',
           ),
           query('cursor', { type: 'string', maxLength: 100 }, 'From a previous page’s `next`.'),
           query('limit', { type: 'integer', minimum: 1, maximum: 200, default: 50 }, 'Page size.'),
