@@ -19,6 +19,7 @@ import type { QueuedRecord } from './queue.js';
 import { ReceiptBook } from './receipts.js';
 import type { Outcome } from './receipts.js';
 import { inRunScope } from './run-scope.js';
+import { SeqJournal } from './seq-journal.js';
 import { createHttpTransport } from './transport/http-transport.js';
 import { createLocalTransport } from './transport/local-transport.js';
 import type { InclusionProof, Transport } from './transport/transport.js';
@@ -105,6 +106,8 @@ export class Docket implements DecisionSink {
   readonly #losses: LossAccount;
   readonly #receipts = new ReceiptBook();
   readonly #pump: DeliveryPump;
+  /** With a spool: the reserved seqs, so a successor can report what a crash lost. */
+  readonly #journal: SeqJournal | undefined;
 
   // Closing.
   #closed = false;
@@ -132,6 +135,13 @@ export class Docket implements DecisionSink {
     this.#otel = o.otel ? loadOtelApi() : null;
     const producer = { id: this.producerId, sdk: this.#sdk };
     this.#losses = new LossAccount(producer);
+    if (o.spoolDir !== undefined) {
+      try {
+        this.#journal = SeqJournal.open(o.spoolDir, producer);
+      } catch (error) {
+        this.report(toSdkError('SPOOL_IO', error, `cannot write the seq journal in ${o.spoolDir}`));
+      }
+    }
     this.#pump = new DeliveryPump({
       options: o,
       transport: this.#transport,
@@ -140,6 +150,7 @@ export class Docket implements DecisionSink {
       receipts: this.#receipts,
       producerId: this.producerId,
       prepare: createPreparer(o, producer),
+      journal: this.#journal,
       report: (error) => {
         this.report(error);
       },
@@ -196,6 +207,7 @@ export class Docket implements DecisionSink {
         ...(span === undefined ? {} : { correlation: { ...span, ...scoped.correlation } }),
       });
       const seq = this.#seq++;
+      this.#journal?.use(seq);
       if (!this.#queue.push({ id, seq, json })) {
         this.#pump.lose('dropped', 'QUEUE_FULL', [seq]);
         if (!this.#dropping) {

@@ -6,8 +6,8 @@
 import { createUuidV7, PRODUCER_REPORT_SCHEMA_V1, toSeqRanges } from '@docket/protocol';
 import type { ProducerLosses, ProducerReport } from '@docket/protocol';
 
-/** One kind of loss (a counter of {@link ProducerLosses}). */
-export type LossKind = keyof ProducerLosses;
+/** One kind of loss a live producer counts (`crash` is counted by its successor). */
+export type LossKind = Exclude<keyof ProducerLosses, 'crash'>;
 
 type Counts = { -readonly [K in LossKind]: number };
 
@@ -42,7 +42,7 @@ export class LossAccount {
   }
 
   /** Losses since construction, per kind. */
-  get totals(): ProducerLosses {
+  get totals(): Counts {
     return { ...this.#totals };
   }
 

@@ -3,13 +3,16 @@
  * with backoff, moves them to the spool while the server is away and works the spool off first
  * (order) once it is back. It never throws: failures go to `report` and the loss account.
  */
-import { errorCodeOr } from '@docket/protocol';
+import { errorCodeOr, toSeqRanges } from '@docket/protocol';
+import type { ProducerReport } from '@docket/protocol';
 import { SdkError, toSdkError } from './errors.js';
 import type { LossAccount, LossKind } from './losses.js';
 import type { ResolvedOptions } from './options.js';
 import type { Prepared } from './prepare.js';
 import type { BoundedQueue, QueuedRecord } from './queue.js';
 import type { ReceiptBook } from './receipts.js';
+import { adoptDeadJournals } from './seq-journal.js';
+import type { SeqJournal } from './seq-journal.js';
 import { Spool } from './spool.js';
 import type { Batch, ItemResult, SendResult, Transport } from './transport/transport.js';
 
@@ -38,6 +41,8 @@ export interface PumpParts {
   /** Redacts, checks and stamps one snapshot (see `createPreparer`). */
   readonly prepare: (item: QueuedRecord) => Prepared;
   readonly report: (error: SdkError) => void;
+  /** With a spool: where the seqs this producer reserved and accounted for are written. */
+  readonly journal?: SeqJournal | undefined;
 }
 
 /**
@@ -97,7 +102,8 @@ export class DeliveryPump {
     const dir = parts.options.spoolDir;
     if (dir !== undefined) {
       this.#spool = Spool.open(dir, parts.producerId, parts.report).then(
-        (spool) => {
+        async (spool) => {
+          if (parts.journal !== undefined) await this.#adoptCrashed(dir, parts.journal, spool);
           this.#spoolPending = spool.pending;
           if (spool.pending > 0) this.schedule(0);
           return spool;
@@ -110,6 +116,41 @@ export class DeliveryPump {
         },
       );
     }
+  }
+
+  /**
+   * The `crash` reports of dead producers whose journals are in `dir`: spooled (durable), then
+   * their journals removed.
+   */
+  async #adoptCrashed(dir: string, journal: SeqJournal, spool: Spool): Promise<void> {
+    try {
+      const { reports, release } = await adoptDeadJournals(dir, journal.path);
+      if (reports.length > 0) await spool.append({ ids: [], seqs: [], records: [], reports });
+      await release();
+    } catch (error) {
+      this.#parts.report(toSdkError('SPOOL_IO', error, 'cannot report a dead producer’s seqs'));
+    }
+  }
+
+  /**
+   * Notes in the journal the seqs of `batch` that are accounted for: all of them once spooled;
+   * the ones the ledger took once sent (`results`); and the gaps its own reports explain.
+   */
+  #account(batch: Batch, results?: readonly ItemResult[]): void {
+    const journal = this.#parts.journal;
+    if (journal === undefined) return;
+    const seqs =
+      results === undefined
+        ? [...batch.seqs]
+        : batch.seqs.filter((_, i) => results[i] !== undefined && results[i].status !== 'rejected');
+    let reportSeq: number | undefined;
+    for (const text of batch.reports ?? []) {
+      const report = JSON.parse(text) as ProducerReport;
+      if (report.producer.id !== this.#parts.producerId) continue;
+      reportSeq = Math.max(reportSeq ?? 0, report.reportSeq);
+      for (const [from, to] of report.gaps) for (let s = from; s <= to; s++) seqs.push(s);
+    }
+    journal.done(toSeqRanges(seqs.filter((s) => s >= 0)), reportSeq);
   }
 
   /** Batches in the spool now. */
@@ -180,6 +221,10 @@ export class DeliveryPump {
     }
     const spool = await this.#spool;
     await spool?.close();
+    // Everything is delivered, spooled or given up and reported: nothing for a successor to find.
+    await this.#parts.journal?.close().catch((error: unknown) => {
+      this.#parts.report(toSdkError('SPOOL_IO', error, 'closing the seq journal'));
+    });
   }
 
   #run(): Promise<void> {
@@ -311,6 +356,7 @@ export class DeliveryPump {
         error: toSdkError('SEND_FAILED', error),
       }));
     if (result.ok) {
+      this.#account(batch, result.results);
       this.#applyResults(batch, result.results);
       for (const item of result.reportResults ?? []) {
         if (item.status === 'rejected') {
@@ -364,6 +410,7 @@ export class DeliveryPump {
     if (spool === undefined) return false;
     try {
       await spool.append(batch);
+      this.#account(batch);
       this.counts.spooled++;
       this.#spoolPending = spool.pending;
       return true;

@@ -29,3 +29,21 @@ test('toSeqRanges gives gaps a producer report accepts', () => {
   };
   assert.deepEqual(checkProducerReport(report), []);
 });
+
+test('a crash count is optional in a report, and must be a count when present', () => {
+  const report = {
+    schema: 'docket.producer-report/v1',
+    id: '01890a5d-ac96-774b-bcce-b302099a8057',
+    ts: '2026-01-01T00:00:00Z',
+    producer: { id: 'p' },
+    reportSeq: 0,
+    losses: { dropped: 0, rejected: 0, failed: 0, redactionFailed: 0, invalid: 0, crash: 12 },
+    gaps: [[100, 111]],
+    reasons: { CRASH: 12 },
+  };
+  assert.deepEqual(checkProducerReport(report), []);
+  assert.deepEqual(
+    checkProducerReport({ ...report, losses: { ...report.losses, crash: -1 } }).map((i) => i.where),
+    ['$.losses.crash'],
+  );
+});

@@ -31,6 +31,13 @@ export interface ProducerLosses {
    * `gaps`), or a record the producer could not snapshot (no seq).
    */
   readonly invalid: number;
+  /**
+   * Seqs a producer reserved (on disk, before using them) and never accounted for: it died
+   * (SIGKILL, power loss) with them in memory. Reported by the successor that adopted its spool
+   * directory, under the dead producer's id. An upper bound: it includes reserved seqs the dead
+   * producer never used. Optional (absent means 0), so older readers keep accepting reports.
+   */
+  readonly crash?: number;
 }
 
 /**
@@ -61,6 +68,7 @@ export interface ProducerReport {
 }
 
 const LOSS_KEYS = ['dropped', 'rejected', 'failed', 'redactionFailed', 'invalid'] as const;
+const OPTIONAL_LOSS_KEYS = ['crash'] as const;
 const TOP_KEYS = new Set([
   'schema',
   'id',
@@ -123,8 +131,12 @@ export function checkProducerReport(value: unknown): Issue[] {
     for (const key of LOSS_KEYS) {
       if (!isCount(losses[key])) bad(`$.losses.${key}`, `${key} must be a non-negative integer`);
     }
+    for (const key of OPTIONAL_LOSS_KEYS) {
+      if (key in losses && !isCount(losses[key]))
+        bad(`$.losses.${key}`, `${key} must be a non-negative integer`);
+    }
     for (const key of Object.keys(losses)) {
-      if (!(LOSS_KEYS as readonly string[]).includes(key))
+      if (![...LOSS_KEYS, ...OPTIONAL_LOSS_KEYS].includes(key as 'crash'))
         bad(`$.losses.${key}`, `unknown loss ${key}`);
     }
   }

@@ -135,6 +135,11 @@ const schemas = {
           failed: { ...size, description: 'Given up: final refusal, or shutdown deadline.' },
           redactionFailed: { ...size, description: 'Redaction failed: never left the process.' },
           invalid: { ...size, description: 'Refused by the producer’s own schema check.' },
+          crash: {
+            ...size,
+            description:
+              'Seqs the producer reserved and never accounted for: it died with them in memory (reported by the successor that adopted its spool directory). Optional.',
+          },
         },
       },
       gaps: {
