@@ -22,7 +22,7 @@ import type {
   NoteVerifier,
 } from '@docket/core';
 import { assertDecision, assertProducerReport, createUuidV7, DocketError } from '@docket/protocol';
-import type { DecisionRecord, JsonValue, ProducerReport } from '@docket/protocol';
+import type { DecisionRecord, InclusionProof, JsonValue, ProducerReport } from '@docket/protocol';
 import { isSharedLogStore } from '@docket/store';
 import type {
   CheckpointRow,
@@ -101,17 +101,8 @@ export interface EventInput {
 /** Filters of {@link Ledger.search}: as {@link SearchQuery}, with the subject's own id. */
 export type DecisionQuery = Omit<SearchQuery, 'subject'> & { readonly subjectId?: string };
 
-/** Inclusion proof of an entry in the tree of one size. */
-export interface InclusionProof {
-  readonly index: number;
-  readonly treeSize: number;
-  /** Base64 RFC 6962 leaf hash. */
-  readonly leafHash: string;
-  /** Base64 hashes, leaf sibling first. */
-  readonly hashes: string[];
-  /** The latest signed checkpoint when `treeSize` is its size, else null. */
-  readonly checkpoint: string | null;
-}
+/** Inclusion proof of an entry: a wire shape, declared once in `@docket/protocol`. */
+export type { InclusionProof };
 
 /** Result of {@link Ledger.erase}. */
 export interface EraseResult {

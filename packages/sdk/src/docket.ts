@@ -9,7 +9,7 @@ import {
   DECISION_SCHEMA_V1,
   PRODUCER_REPORT_SCHEMA_V1,
 } from '@docket/protocol';
-import type { ProducerLosses, ProducerReport } from '@docket/protocol';
+import type { ProducerLosses, ProducerReport, Receipt } from '@docket/protocol';
 import { runDecision } from './context.js';
 import type { DecisionInput, DecisionSink, RecordMeta } from './context.js';
 import { SdkError, toSdkError } from './errors.js';
@@ -24,13 +24,7 @@ import type { QueuedRecord } from './queue.js';
 import { Spool } from './spool.js';
 import { createHttpTransport } from './transport/http-transport.js';
 import { createLocalTransport } from './transport/local-transport.js';
-import type {
-  Batch,
-  InclusionProof,
-  ItemResult,
-  SendResult,
-  Transport,
-} from './transport/transport.js';
+import type { Batch, ItemResult, SendResult, Transport } from './transport/transport.js';
 import { SDK_NAME, SDK_VERSION } from './version.js';
 
 /**
@@ -70,15 +64,8 @@ export interface DocketStats {
   readonly reports: number;
 }
 
-/**
- * A decision's receipt: its leaf index and inclusion proof with the signed checkpoint.
- *
- * @example
- * const { index, treeSize, hashes, checkpoint } = receipt;
- */
-export interface Receipt extends InclusionProof {
-  readonly id: string;
-}
+/** A decision's receipt: a wire shape, declared once in `@docket/protocol`. */
+export type { Receipt };
 
 /**
  * What `receipt()` resolves to (it never rejects).

@@ -4,6 +4,7 @@
  * never run on the host's thread. Appends answer once durable, as the server's do.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { InclusionProof } from '@docket/protocol';
 import type { LocalRequest, LocalResponse, LocalWorkerData } from './local-protocol.js';
 import type { ItemResult } from './transport.js';
 
@@ -13,13 +14,7 @@ interface EmbeddedLedger {
   appendProducerReport(
     report: unknown,
   ): Promise<{ status: 'accepted' | 'duplicate'; id: string; index: number }>;
-  inclusionProof(id: string): Promise<{
-    index: number;
-    treeSize: number;
-    leafHash: string;
-    hashes: string[];
-    checkpoint: string | null;
-  }>;
+  inclusionProof(id: string): Promise<InclusionProof>;
   close(): Promise<void>;
 }
 
