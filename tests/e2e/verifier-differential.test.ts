@@ -72,9 +72,9 @@ describe('core and web verifiers agree on the independent vectors', options, () 
         proof: string[] | null;
       }>(path);
       const proof = (p.proof ?? []).map(b64);
-      const c = coreOutcome(() =>
-        core.verifyInclusion(p.leafIdx, p.treeSize, b64(p.leafHash), proof, b64(p.root)),
-      );
+      const c = coreOutcome(() => {
+        core.verifyInclusion(p.leafIdx, p.treeSize, b64(p.leafHash), proof, b64(p.root));
+      });
       const w = await webOutcome(() =>
         web.verifyInclusion(p.leafIdx, p.treeSize, b64(p.leafHash), proof, b64(p.root)),
       );
@@ -90,9 +90,9 @@ describe('core and web verifiers agree on the independent vectors', options, () 
         proof: string[] | null;
       }>(path);
       const proof = (p.proof ?? []).map(b64);
-      const c = coreOutcome(() =>
-        core.verifyConsistency(p.size1, p.size2, proof, b64(p.root1), b64(p.root2)),
-      );
+      const c = coreOutcome(() => {
+        core.verifyConsistency(p.size1, p.size2, proof, b64(p.root1), b64(p.root2));
+      });
       const w = await webOutcome(() =>
         web.verifyConsistency(p.size1, p.size2, proof, b64(p.root1), b64(p.root2)),
       );
@@ -152,7 +152,9 @@ describe('core and web verifiers agree on random logs', () => {
           root: Uint8Array,
           leaf: Uint8Array,
         ): Promise<'ok' | 'error'> => {
-          const c = coreOutcome(() => core.verifyInclusion(i, m, leaf, proof, root));
+          const c = coreOutcome(() => {
+            core.verifyInclusion(i, m, leaf, proof, root);
+          });
           const w = await webOutcome(() => web.verifyInclusion(i, m, leaf, proof, root));
           assert.equal(w, c, `inclusion of ${i} in ${m}`);
           return c;
@@ -172,7 +174,9 @@ describe('core and web verifiers agree on random logs', () => {
           root1: Uint8Array,
           root2: Uint8Array,
         ): Promise<'ok' | 'error'> => {
-          const c = coreOutcome(() => core.verifyConsistency(m, n, proof, root1, root2));
+          const c = coreOutcome(() => {
+            core.verifyConsistency(m, n, proof, root1, root2);
+          });
           const w = await webOutcome(() => web.verifyConsistency(m, n, proof, root1, root2));
           assert.equal(w, c, `consistency ${m} -> ${n}`);
           return c;
