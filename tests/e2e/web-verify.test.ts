@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, test } from 'node:test';
 import * as core from '@docket/core';
+import type { JsonValue } from '@docket/protocol';
 import {
   canonicalBytes,
   checkDecision,
@@ -371,7 +372,7 @@ describe('web verifier against a log made by @docket/core', () => {
       },
     };
     const disclosed = Object.fromEntries(
-      Object.entries(fields).map(([k, v]) => [k, { value: v, salt: salts[k]! }]),
+      Object.entries(fields).map(([k, v]) => [k, { value: v as JsonValue, salt: salts[k]! }]),
     );
     const bundle = { envelope, disclosed, erased: false };
     const log = { origin: 'example.test/decisions', vkey };

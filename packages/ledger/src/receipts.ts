@@ -2,6 +2,7 @@ import { hashLeaf } from '@docket/core';
 import type { EntryWithContent, LedgerStore } from '@docket/store';
 import { LedgerError } from './errors.js';
 import { proveConsistency, proveInclusion } from './store-proofs.js';
+import type { InclusionProof } from '@docket/protocol';
 
 /** Proof that a decision is in the log: index, inclusion proof and the signed checkpoint. */
 export interface Receipt {
@@ -16,17 +17,8 @@ export interface Receipt {
   readonly checkpoint: string;
 }
 
-/** Inclusion proof of an entry in the tree of one size. */
-export interface InclusionProof {
-  readonly index: number;
-  readonly treeSize: number;
-  /** Base64 RFC 6962 leaf hash. */
-  readonly leafHash: string;
-  /** Base64 hashes, leaf sibling first. */
-  readonly hashes: string[];
-  /** The latest signed checkpoint when `treeSize` is its size, else null. */
-  readonly checkpoint: string | null;
-}
+/** Inclusion proof of an entry: a wire shape, declared once in `@docket/protocol`. */
+export type { InclusionProof };
 
 /**
  * The inclusion proof of `index` in the tree of the latest signed checkpoint, with its note.

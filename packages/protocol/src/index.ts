@@ -1,6 +1,7 @@
 /**
  * @docket/protocol — the wire contract: decision record v1 (schema, types, validation),
- * strict I-JSON parsing and RFC 8785 canonical JSON, UUIDv7, and the error base.
+ * strict I-JSON parsing and RFC 8785 canonical JSON, UUIDv7, the error base, and the wire types
+ * (API views, receipts, leaf envelopes, bundles, checkpoints; also at `@docket/protocol/wire`).
  * No runtime dependencies.
  */
 export { DocketError, ProtocolError, toCheckResult } from './errors.js';
@@ -38,4 +39,20 @@ export {
   toSeqRanges,
 } from './producer/index.js';
 export type { ProducerLosses, ProducerReport } from './producer/index.js';
+export type {
+  BundleErasure,
+  Checkpoint,
+  DecisionView,
+  DisclosedField,
+  EntriesPage,
+  EntryView,
+  ErasureView,
+  EvidenceBundle,
+  InclusionProof,
+  LeafEnvelope,
+  LogEntry,
+  LogInfo,
+  LogView,
+  Receipt,
+} from './wire/index.js';
 export { createUuidV7, isUuidV7, uuidV7Timestamp } from './uuid/index.js';

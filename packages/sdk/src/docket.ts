@@ -22,7 +22,8 @@ import { inRunScope } from './run-scope.js';
 import { SeqJournal } from './seq-journal.js';
 import { createHttpTransport } from './transport/http-transport.js';
 import { createLocalTransport } from './transport/local-transport.js';
-import type { InclusionProof, Transport } from './transport/transport.js';
+import type { Transport } from './transport/transport.js';
+import type { Receipt } from '@docket/protocol';
 import { SDK_NAME, SDK_VERSION } from './version.js';
 
 /**
@@ -65,15 +66,8 @@ export interface DocketStats {
   readonly reports: number;
 }
 
-/**
- * A decision's receipt: its leaf index and inclusion proof with the signed checkpoint.
- *
- * @example
- * const { index, treeSize, hashes, checkpoint } = receipt;
- */
-export interface Receipt extends InclusionProof {
-  readonly id: string;
-}
+/** A decision's receipt: a wire shape, declared once in `@docket/protocol`. */
+export type { Receipt };
 
 /**
  * What `receipt()` resolves to (it never rejects).

@@ -8,27 +8,8 @@ import {
 } from '@docket/core';
 import type { Checkpoint, NoteVerifier } from '@docket/core';
 import { DocketError } from '@docket/protocol';
-import type { ErrorCode, Issue } from '@docket/protocol';
+import type { EntriesPage, ErrorCode, Issue, LogView } from '@docket/protocol';
 import type { ApiClient } from './api-client.js';
-
-/** What the server says of one log (`LogView` in the API). */
-interface LogView {
-  readonly origin: string;
-  readonly vkey: string;
-  readonly size: number;
-  readonly checkpoint: string;
-}
-
-interface EntriesPage {
-  readonly entries: {
-    index: number;
-    leaf: string;
-    erased: boolean;
-    fields: Record<string, unknown> | null;
-    salts: Record<string, string> | null;
-  }[];
-  readonly next: number | null;
-}
 
 /** The audit of one log of a remote server. */
 export interface RemoteLogReport {

@@ -1,5 +1,11 @@
 import { canonicalBytes, DocketError } from '@docket/protocol';
-import type { ErrorCode, Issue, JsonValue } from '@docket/protocol';
+import type {
+  BundleErasure,
+  DisclosedField,
+  ErrorCode,
+  EvidenceBundle,
+  Issue,
+} from '@docket/protocol';
 import { commitField, ENTRY_TYPES, toLeafEnvelope } from '../envelope/index.js';
 import type { LeafEnvelope } from '../envelope/index.js';
 import { CoreError } from '../errors.js';
@@ -11,45 +17,8 @@ import { formatTlogProof, parseTlogProof } from './tlog-proof.js';
 /** Format tag of an evidence bundle; bumped on any incompatible change. */
 export const BUNDLE_FORMAT = 'docket.bundle/v1';
 
-/** A field revealed to the holder of the bundle, with the salt that opens its commitment. */
-export interface DisclosedField {
-  readonly value: JsonValue;
-  readonly salt: string;
-}
-
-/**
- * Evidence for one entry, verifiable offline with nothing but this file and the log's vkey:
- * the leaf envelope, the disclosed fields, and a c2sp.org/tlog-proof (index, inclusion proof,
- * signed checkpoint). See docs/bundle-format.md.
- */
-export interface EvidenceBundle {
-  readonly format: typeof BUNDLE_FORMAT;
-  /** Log origin (informational: verification uses the key the verifier brings). */
-  readonly origin: string;
-  /** The log's verifier key as the exporter knew it (informational, as origin). */
-  readonly vkey: string;
-  readonly exportedAt: string;
-  readonly envelope: LeafEnvelope;
-  readonly disclosed: Readonly<Record<string, DisclosedField>>;
-  /**
-   * True when the subject was erased: nothing can be disclosed any more. Not trusted as such: a
-   * verifier derives it from `erasure` and reports a flag that disagrees.
-   */
-  readonly erased: boolean;
-  /** The proof, as a c2sp.org/tlog-proof@v1 text. */
-  readonly proof: string;
-  /**
-   * When erased: the tombstone that erased the subject (a later entry of the same subject) and
-   * its inclusion proof under the same checkpoint as `proof`.
-   */
-  readonly erasure?: BundleErasure;
-}
-
-/** The signed evidence of an erasure: the tombstone's leaf envelope and its tlog-proof. */
-export interface BundleErasure {
-  readonly envelope: LeafEnvelope;
-  readonly proof: string;
-}
+/** The bundle, its disclosed fields and its erasure: wire shapes, declared once in `@docket/protocol`. */
+export type { BundleErasure, DisclosedField, EvidenceBundle };
 
 /** What {@link checkBundle} established, besides its issues. */
 export interface BundleFacts {

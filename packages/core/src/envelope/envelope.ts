@@ -1,5 +1,5 @@
 import { canonicalBytes, canonicalize } from '@docket/protocol';
-import type { Issue } from '@docket/protocol';
+import type { Issue, LeafEnvelope } from '@docket/protocol';
 import { freshRandom } from '../crypto/random.js';
 import { Scratch, sha256, sha256Base64 } from '../crypto/sha256.js';
 import { CoreError } from '../errors.js';
@@ -23,27 +23,8 @@ const KNOWN_TYPES = new Set<string>(Object.values(ENTRY_TYPES));
 /** Record fields carried in clear in the envelope itself; every other field is committed to. */
 export const ENVELOPE_FIELDS = ['id', 'schema', 'ts', 'producer'] as const;
 
-/**
- * The leaf of the Merkle tree is the RFC 8785 canonical form of this small envelope. It carries no
- * personal data: only salted commitments to the content, and a keyed pseudonym of the subject.
- */
-export interface LeafEnvelope {
-  /** One of {@link ENTRY_TYPES}. */
-  readonly type: string;
-  /** Position in the log; part of the leaf so reordering is detected as such. */
-  readonly index: number;
-  /** Entry id (UUIDv7 for decisions): the idempotency key. */
-  readonly id: string;
-  /** RFC 3339 time the producer gave (decisions) or the ledger assigned (tombstones). */
-  readonly ts: string;
-  readonly producer?: { readonly id: string; readonly seq: number };
-  /** HMAC-SHA-256 pseudonym of the subject (hex). */
-  readonly subject?: string;
-  /** Id of the subject data key that encrypts the content. */
-  readonly kid?: string;
-  /** Field name → base64 SHA-256 salted commitment (see {@link commitField}). */
-  readonly commitments: Readonly<Record<string, string>>;
-}
+/** The leaf envelope: a wire shape, declared once in `@docket/protocol`. */
+export type { LeafEnvelope };
 
 /** Salt size: 128 bits, enough that low-entropy values (a yes/no) can't be guessed from a commitment. */
 export const SALT_SIZE = 16;

@@ -3,28 +3,15 @@
  *
  *     <origin>\n<tree size>\n<base64 root hash>\n[<extension line>\n]*
  */
+import type { Checkpoint } from '@docket/protocol';
 import { CoreError } from '../errors.js';
 import { decodeBase64, encodeBase64 } from './keys.js';
 import type { NoteSigner, NoteVerifier } from './keys.js';
 import { noteTextProblem, openNote, signNote } from './note.js';
 import type { OpenedNote } from './note.js';
 
-/**
- * A log's signed statement of its Merkle tree head (RFC 6962 root) at one size.
- *
- * @example
- * const c: Checkpoint = { origin: 'example.com/log', size: 8, root, extensions: [] };
- */
-export interface Checkpoint {
-  /** The log's identity, e.g. `ledger.example.com/decisions/v1`. */
-  origin: string;
-  /** Number of leaves. */
-  size: number;
-  /** RFC 6962 root hash (32 bytes). */
-  root: Uint8Array;
-  /** Opaque extra lines; non-empty. NOT RECOMMENDED by the spec, and Docket writes none. */
-  extensions: string[];
-}
+/** A parsed checkpoint: a wire shape, declared once in `@docket/protocol`. */
+export type { Checkpoint };
 
 const ROOT_SIZE = 32;
 const DECIMAL = /^(?:0|[1-9][0-9]*)$/;

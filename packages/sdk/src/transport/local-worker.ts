@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorCodeOr } from '@docket/protocol';
-import type { ErrorCode } from '@docket/protocol';
+import type { ErrorCode, InclusionProof } from '@docket/protocol';
 import type { LocalRequest, LocalResponse, LocalWorkerData } from './local-protocol.js';
 import type { ItemResult } from './transport.js';
 
@@ -15,13 +15,7 @@ interface EmbeddedLedger {
   appendProducerReport(
     report: unknown,
   ): Promise<{ status: 'accepted' | 'duplicate'; id: string; index: number }>;
-  inclusionProof(id: string): Promise<{
-    index: number;
-    treeSize: number;
-    leafHash: string;
-    hashes: string[];
-    checkpoint: string | null;
-  }>;
+  inclusionProof(id: string): Promise<InclusionProof>;
   close(): Promise<void>;
 }
 

@@ -1,4 +1,5 @@
 /** The delivery port: how batches reach a ledger (HTTP today; an embedded ledger in local mode). */
+import type { InclusionProof } from '@docket/protocol';
 import type { SdkError } from '../errors.js';
 
 /**
@@ -52,22 +53,8 @@ export type SendResult =
       readonly error: SdkError;
     };
 
-/**
- * An inclusion proof with the signed checkpoint of its tree size (RFC 9162 §2.1.3, C2SP).
- *
- * @example
- * const { index, treeSize, hashes, checkpoint } = proof;
- */
-export interface InclusionProof {
-  readonly index: number;
-  readonly treeSize: number;
-  /** Base64. */
-  readonly leafHash: string;
-  /** Base64, leaf to root. */
-  readonly hashes: readonly string[];
-  /** The C2SP signed checkpoint of `treeSize`. */
-  readonly checkpoint: string | null;
-}
+/** An inclusion proof: a wire shape, declared once in `@docket/protocol`. */
+export type { InclusionProof };
 
 /**
  * Outcome of a proof request.

@@ -1,5 +1,5 @@
 import { ENTRY_TYPES } from '@docket/core';
-import type { Issue, JsonValue } from '@docket/protocol';
+import type { DecisionView, Issue, JsonValue } from '@docket/protocol';
 import { DocketError } from '@docket/protocol';
 import type { AppendResult } from '@docket/ledger';
 import { ServerError } from '../errors.js';
@@ -184,7 +184,8 @@ export const getDecision: Handler = async (ctx) => {
     found === null || role !== 'reader'
       ? found
       : { id: found.id, index: found.index, ts: found.ts };
-  return { status: 200, json: { ...view, events: eventViews, receipt, erasure } };
+  const json: DecisionView = { ...view, events: eventViews, receipt, erasure };
+  return { status: 200, json };
 };
 
 /** POST /v1/decisions/{id}/events: a linked fact, durable before the answer. */

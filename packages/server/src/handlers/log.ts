@@ -1,3 +1,4 @@
+import type { EntriesPage, LogEntry, LogInfo, LogView } from '@docket/protocol';
 import type { Handler } from '../http/context.js';
 import { fromCursor, toCursor } from './views.js';
 
@@ -20,13 +21,14 @@ export const getConsistency: Handler = async (ctx) => {
 export const getLog: Handler = async (ctx) => {
   const { tenant, decisions, access } = await ctx.tenant();
   const [d, a] = await Promise.all([decisions.info(), access.info()]);
-  const view = (i: typeof d) => ({
+  const view = (i: typeof d): LogView => ({
     origin: i.origin,
     vkey: i.vkey,
     size: i.size,
     checkpoint: i.checkpoint,
   });
-  return { status: 200, json: { tenant, ...view(d), access: view(a) } };
+  const json: LogInfo = { tenant, ...view(d), access: view(a) };
+  return { status: 200, json };
 };
 
 /** GET /v1/entries?log=&from=&limit=: leaves and contents, for a remote audit. */
@@ -36,7 +38,7 @@ export const getEntries: Handler = async (ctx) => {
   const limit = ctx.params['limit'] as number;
   const ledgers = await ctx.tenant();
   const page = await ledgers[log].entries(from, limit);
-  const entries = page.map(({ leaf, entry }) => ({
+  const entries = page.map(({ leaf, entry }): LogEntry => ({
     index: entry.index,
     leaf: Buffer.from(leaf).toString('base64'),
     erased: entry.erased,
@@ -46,14 +48,12 @@ export const getEntries: Handler = async (ctx) => {
   const last = entries.at(-1);
   if (last !== undefined)
     await ctx.recordAccess('export', `${log} ${from}..${last.index}`, entries.length);
-  return {
-    status: 200,
-    json: {
-      log,
-      entries,
-      next: entries.length < limit || last === undefined ? null : last.index + 1,
-    },
+  const json: EntriesPage = {
+    log,
+    entries,
+    next: entries.length < limit || last === undefined ? null : last.index + 1,
   };
+  return { status: 200, json };
 };
 
 /** Shortest subject id taken out of a reason (shorter ones would hit ordinary words). */

@@ -1,20 +1,12 @@
 import { ENTRY_TYPES } from '@docket/core';
 import type { ReadEntry } from '@docket/ledger';
+import type { EntryView } from '@docket/protocol';
 import { ServerError } from '../errors.js';
 import { CONTENT_ROLES } from '../auth/roles.js';
 import type { ApiKeyRole } from '../auth/roles.js';
 
-/** An entry as the API shows it (`EntryView` in the document). */
-export interface EntryView {
-  readonly id: string;
-  readonly index: number;
-  readonly type: string;
-  readonly ts: string;
-  readonly subject: string | null;
-  readonly erased: boolean;
-  readonly withheld: boolean;
-  readonly content: Record<string, unknown> | null;
-}
+/** An entry as the API shows it: a wire shape, declared once in `@docket/protocol`. */
+export type { EntryView };
 
 /**
  * The API view of an entry for a role: a decision's content is the record as it was sent;

@@ -3,6 +3,7 @@
  * `X-Docket-Purpose`, and RFC 9457 problem bodies turned into an {@link ApiError} whose message
  * says what to do next.
  */
+import type { DecisionView, EntryView, LogInfo, LogView } from '@docket/protocol/wire';
 import type { Role, Session } from './session.js';
 
 /** A failed request, with the problem the server sent. */
@@ -109,50 +110,8 @@ export async function probeRole(key: string): Promise<{ role: Role; tenant: stri
   return { role: (await allowed('/v1/keys')) ? 'admin' : 'auditor', tenant };
 }
 
-/** The API's views (see the OpenAPI document's components). */
-export interface EntryView {
-  readonly id: string;
-  readonly index: number;
-  readonly type: string;
-  readonly ts: string;
-  readonly subject: string | null;
-  readonly erased: boolean;
-  readonly withheld: boolean;
-  readonly content: Record<string, unknown> | null;
-}
-
-/** GET /v1/decisions/{id}. */
-export interface DecisionView extends EntryView {
-  readonly events: readonly EntryView[];
-  readonly receipt: {
-    readonly index: number;
-    readonly treeSize: number;
-    readonly leafHash: string;
-    readonly hashes: readonly string[];
-    readonly checkpoint: string | null;
-  };
-  /** For an erased decision, its subject's tombstone (the reason only for content roles). */
-  readonly erasure?: {
-    readonly id: string;
-    readonly index: number;
-    readonly ts: string;
-    readonly reason?: string;
-  } | null;
-}
-
-/** One log in GET /v1/log. */
-export interface LogView {
-  readonly origin: string;
-  readonly vkey: string;
-  readonly size: number;
-  readonly checkpoint: string;
-}
-
-/** GET /v1/log. */
-export interface LogInfo extends LogView {
-  readonly tenant: string;
-  readonly access: LogView;
-}
+/** The API's views: wire shapes, declared once in `@docket/protocol` (types only, erased). */
+export type { DecisionView, EntryView, LogInfo, LogView };
 
 /** GET /v1/access-log. */
 export interface AccessPage {

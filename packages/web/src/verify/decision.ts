@@ -4,6 +4,12 @@
  * the salts (an evidence bundle disclosing every field) — the leaf recomputed from the envelope
  * and every field of the shown record against its commitment.
  */
+import type {
+  DecisionView,
+  EvidenceBundle,
+  InclusionProof,
+  LeafEnvelope,
+} from '@docket/protocol/wire';
 import { fromBase64, equalBytes, requireBase64, toBase64 } from './bytes.js';
 import type { Ed25519Backend, Ed25519Verifier } from './ed25519.js';
 import { toIssue, VerifyError } from './errors.js';
@@ -15,43 +21,19 @@ import { openCheckpoint } from './note.js';
 import type { Checkpoint } from './note.js';
 
 /** The receipt of GET /v1/decisions/{id} (and GET …/proof). */
-export interface ReceiptInput {
-  readonly index: number;
-  readonly treeSize: number;
-  readonly leafHash: string;
-  readonly hashes: readonly string[];
-  readonly checkpoint: string | null;
-}
+export type ReceiptInput = InclusionProof;
 
 /** What GET /v1/decisions/{id} answers, as far as checking needs. */
-export interface DecisionInput {
-  readonly id: string;
-  readonly index: number;
-  readonly ts: string;
-  readonly subject: string | null;
-  readonly erased: boolean;
-  readonly content: Readonly<Record<string, unknown>> | null;
-  readonly receipt: ReceiptInput;
-}
+export type DecisionInput = Pick<
+  DecisionView,
+  'id' | 'index' | 'ts' | 'subject' | 'erased' | 'content' | 'receipt'
+>;
 
 /** The leaf envelope (docket leaf, RFC 8785 bytes hashed into the tree). */
-export interface EnvelopeInput {
-  readonly type: string;
-  readonly index: number;
-  readonly id: string;
-  readonly ts: string;
-  readonly producer?: { readonly id: string; readonly seq: number };
-  readonly subject?: string;
-  readonly kid?: string;
-  readonly commitments: Readonly<Record<string, string>>;
-}
+export type EnvelopeInput = LeafEnvelope;
 
 /** The parts of an evidence bundle (docket.bundle/v1) the check uses. */
-export interface BundleInput {
-  readonly envelope: EnvelopeInput;
-  readonly disclosed: Readonly<Record<string, { readonly value: unknown; readonly salt: string }>>;
-  readonly erased: boolean;
-}
+export type BundleInput = Pick<EvidenceBundle, 'envelope' | 'disclosed' | 'erased'>;
 
 /** Names of the checks, in the order they run. */
 export type CheckName = 'signature' | 'inclusion' | 'leaf' | 'commitments' | 'content';

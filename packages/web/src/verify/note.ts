@@ -5,6 +5,7 @@
  *     vkey = <name>+<8 hex key ID>+base64(0x01 ‖ 32-byte Ed25519 public key)
  *     key ID = first 4 bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key)
  */
+import type { Checkpoint } from '@docket/protocol/wire';
 import { fromBase64, sha256, utf8 } from './bytes.js';
 import type { Ed25519Backend, Ed25519Verifier } from './ed25519.js';
 import { VerifyError } from './errors.js';
@@ -28,13 +29,8 @@ export interface NoteSignature {
   readonly signature: Uint8Array;
 }
 
-/** A log's signed tree head. */
-export interface Checkpoint {
-  readonly origin: string;
-  readonly size: number;
-  readonly root: Uint8Array;
-  readonly extensions: readonly string[];
-}
+/** A log's signed tree head: a wire shape, declared once in `@docket/protocol` (types only). */
+export type { Checkpoint };
 
 const MAX_NOTE_SIGNATURES = 100;
 const SIGNATURE_PREFIX = '\u2014 ';
