@@ -717,7 +717,9 @@ function expectedSearchRow(
   envelope: LeafEnvelope,
   fields: Record<string, unknown> | 'erased' | 'unread',
 ): ExpectedSearchRow {
-  const row = { index, subject: envelope.subject ?? null, ts: toSortableUtc(envelope.ts) };
+  // Erasure clears the subject of its decisions' search rows: no lookup by the person remains.
+  const subject = fields === 'erased' ? null : (envelope.subject ?? null);
+  const row = { index, subject, ts: toSortableUtc(envelope.ts) };
   if (typeof fields !== 'object') return { ...row, content: fields };
   try {
     // The fields passed their commitments, which the ledger made only after validating the
