@@ -96,7 +96,7 @@ interface SignedCheckpoint extends Checkpoint {
 }
 
 /** A seq range a producer report names, with the loss kinds that report counts. */
-interface ReportedGap {
+export interface ReportedGap {
   readonly from: number;
   readonly to: number;
   readonly kinds: string[];
@@ -896,7 +896,7 @@ function toRanges(sorted: readonly number[]): [number, number][] {
  * seq, the same range and kinds once; the first {@link MAX_EXPLAINED_GAPS} listed, the rest
  * counted.
  */
-function listExplainedGaps(
+export function listExplainedGaps(
   reported: ReadonlyMap<string, readonly ReportedGap[]>,
   recorded: ReadonlyMap<string, readonly number[]>,
 ): { listed: ExplainedGap[]; notListed: number } {
