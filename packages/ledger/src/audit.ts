@@ -58,8 +58,33 @@ export interface AuditReport {
   readonly producerReports: number;
   /** Missing producer seqs that a producer report explains (dropped, given up on, rejected). */
   readonly explainedSeqs: number;
+  /**
+   * The ranges of a producer's seqs absent from the log that its reports explain, with the loss
+   * kind, by producer then seq; at most {@link MAX_EXPLAINED_GAPS}, the rest counted in
+   * `explainedGapsNotListed`. A range may run past the producer's last recorded seq (a `crash`
+   * report names every reserved seq not accounted for: an upper bound).
+   */
+  readonly explainedGaps: ExplainedGap[];
+  readonly explainedGapsNotListed: number;
   readonly durationMs: number;
 }
+
+/**
+ * One range of a producer's seqs absent from the log that a producer report explains.
+ *
+ * @example
+ * { producer: 'worker-1-4711', from: 120, to: 4095, kinds: ['crash'] }
+ */
+export interface ExplainedGap {
+  readonly producer: string;
+  readonly from: number;
+  readonly to: number;
+  /** The loss kinds the explaining report counts (`crash`, `dropped`, `failed`, `rejected`, …). */
+  readonly kinds: string[];
+}
+
+/** How many explained gap ranges an audit lists; the others are only counted. */
+export const MAX_EXPLAINED_GAPS = 1000;
 
 const err = (code: ErrorCode, message: string, where?: string): Issue =>
   where === undefined
@@ -70,21 +95,35 @@ interface SignedCheckpoint extends Checkpoint {
   readonly seq: number;
 }
 
-/** The `[producer id, [from, to]]` gaps a producer report's stored content names. */
-function reportedGaps(content: Uint8Array | null): [string, [number, number]][] {
+/** A seq range a producer report names, with the loss kinds that report counts. */
+export interface ReportedGap {
+  readonly from: number;
+  readonly to: number;
+  readonly kinds: string[];
+}
+
+/** The `[producer id, gap]` pairs a producer report's stored content names. */
+function reportedGaps(content: Uint8Array | null): [string, ReportedGap][] {
   if (content === null) return [];
   try {
     const { fields } = JSON.parse(Buffer.from(content).toString('utf8')) as {
-      fields?: { producer?: { id?: unknown }; gaps?: unknown };
+      fields?: { producer?: { id?: unknown }; gaps?: unknown; losses?: unknown };
     };
     const id = fields?.producer?.id;
     if (typeof id !== 'string' || !Array.isArray(fields?.gaps)) return [];
+    const losses = fields.losses;
+    const kinds =
+      typeof losses === 'object' && losses !== null
+        ? Object.entries(losses)
+            .filter(([, count]) => typeof count === 'number' && count > 0)
+            .map(([kind]) => kind)
+        : [];
     return (fields.gaps as unknown[])
       .filter(
         (g): g is [number, number] =>
           Array.isArray(g) && typeof g[0] === 'number' && typeof g[1] === 'number',
       )
-      .map((g) => [id, g]);
+      .map((g) => [id, { from: g[0], to: g[1], kinds }]);
   } catch {
     return []; // unreadable content is the commitments check's to report
   }
@@ -309,7 +348,7 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
   let tombstones = 0;
   let producerReports = 0;
   /** Producer id → seq ranges its reports say will never arrive. */
-  const explained = new Map<string, [number, number][]>();
+  const explained = new Map<string, ReportedGap[]>();
   let commitmentsChecked = 0;
   const keys = new Map<string, KeyState>();
   let checked = 0;
@@ -564,7 +603,7 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
   for (const [producer, seqs] of producers) {
     seqs.sort((a, b) => a - b);
     const covered = explained.get(producer) ?? [];
-    const isExplained = (seq: number) => covered.some(([a, b]) => a <= seq && seq <= b);
+    const isExplained = (seq: number) => covered.some((g) => g.from <= seq && seq <= g.to);
     const gaps: number[] = [];
     let repeats = 0;
     for (let i = 1; i <= seqs.length; i++) {
@@ -597,6 +636,8 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
     }
   }
 
+  const explainedGaps = listExplainedGaps(explained, producers);
+
   return {
     ok: !issues.some((i) => i.severity !== 'warning'),
     issues,
@@ -611,6 +652,8 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
     tombstones,
     producerReports,
     explainedSeqs,
+    explainedGaps: explainedGaps.listed,
+    explainedGapsNotListed: explainedGaps.notListed,
     durationMs: Math.round(performance.now() - started),
   };
 }
@@ -848,4 +891,54 @@ function toRanges(sorted: readonly number[]): [number, number][] {
     else out.push([n, n]);
   }
   return out;
+}
+
+/**
+ * The reported gaps minus the seqs the log holds (`recorded`, each list sorted), by producer then
+ * seq, the same range and kinds once; the first {@link MAX_EXPLAINED_GAPS} listed, the rest
+ * counted.
+ */
+export function listExplainedGaps(
+  reported: ReadonlyMap<string, readonly ReportedGap[]>,
+  recorded: ReadonlyMap<string, readonly number[]>,
+): { listed: ExplainedGap[]; notListed: number } {
+  const listed: ExplainedGap[] = [];
+  let notListed = 0;
+  for (const producer of [...reported.keys()].sort()) {
+    const seqs = recorded.get(producer) ?? [];
+    const seen = new Set<string>();
+    const gaps = [...(reported.get(producer) ?? [])].sort((x, y) => x.from - y.from || x.to - y.to);
+    for (const gap of gaps) {
+      // The seqs of the range that did arrive split it (a crash report may over-report).
+      let i = lowerBound(seqs, gap.from);
+      let from = gap.from;
+      const parts: [number, number][] = [];
+      for (; i < seqs.length && seqs[i]! <= gap.to; i++) {
+        if (seqs[i]! > from) parts.push([from, seqs[i]! - 1]);
+        from = seqs[i]! + 1;
+      }
+      if (from <= gap.to) parts.push([from, gap.to]);
+      for (const [a, b] of parts) {
+        const key = `${a} ${b} ${gap.kinds.join()}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (listed.length < MAX_EXPLAINED_GAPS)
+          listed.push({ producer, from: a, to: b, kinds: gap.kinds });
+        else notListed++;
+      }
+    }
+  }
+  return { listed, notListed };
+}
+
+/** The first index of `sorted` whose value is ≥ `value`. */
+function lowerBound(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -3,9 +3,9 @@
  * checkpoint), the key ring (pseudonyms, subject data keys), erasure, receipts, evidence export and
  * the full audit.
  */
-export { auditDataDir } from './audit.js';
+export { auditDataDir, MAX_EXPLAINED_GAPS } from './audit.js';
 export { describeLog } from './describe.js';
-export type { AuditOptions, AuditReport } from './audit.js';
+export type { AuditOptions, AuditReport, ExplainedGap } from './audit.js';
 export { CheckpointSigner } from './checkpoint-signer.js';
 export {
   dataDirPaths,

@@ -29,7 +29,8 @@ signature and the consistency of consecutive checkpoints, finds missing, inserte
 changed entries, truncation and rollback, recomputes every commitment not erased, compares
 every stored tree node, the tree state, the indexed columns and the search rows with what the
 signed leaves give (docs/threat-model.md lists every table), and reports
-gaps in each producer's sequence (as warnings). With --pg, the same logs in PostgreSQL (one
+gaps in each producer's sequence (as warnings) and lists the gaps that producer reports
+explain, with the loss kind (crash, dropped, failed…; at most 1,000, then a count). With --pg, the same logs in PostgreSQL (one
 schema each). The report has one section per log, naming its tenant and kind.
 With --url: the same audit of the API key's tenant through a running server (an auditor or
 admin key): every leaf and its content is downloaded (GET /v1/entries), the tree rebuilt, the
@@ -203,6 +204,13 @@ function printReport(result: LogResult, io: Io): void {
     io.out(
       `  producer reports ${n(report.producerReports)} · missing producer seqs they explain ${n(report.explainedSeqs)}\n`,
     );
+    for (const gap of report.explainedGaps.slice(0, 200)) {
+      const seqs = gap.from === gap.to ? `seq ${gap.from}` : `seqs ${gap.from}–${gap.to}`;
+      const kinds = gap.kinds.length === 0 ? 'unstated' : gap.kinds.join(', ');
+      io.out(`    explained gap: producer ${gap.producer} ${seqs} (${kinds})\n`);
+    }
+    const more = Math.max(0, report.explainedGaps.length - 200) + report.explainedGapsNotListed;
+    if (more > 0) io.out(`    … ${n(more)} more explained gaps (see --json)\n`);
   }
   for (const issue of report.issues.slice(0, 200)) io.out(`${formatIssue(issue)}\n`);
   if (report.issues.length > 200)
