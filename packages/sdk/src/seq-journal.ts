@@ -26,20 +26,12 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createUuidV7, PRODUCER_REPORT_SCHEMA_V1 } from '@docket/protocol';
 import type { ProducerReport } from '@docket/protocol';
+import { isAlive } from './spool.js';
 
 /** Seqs reserved per block; the next block is reserved (in the background) at half of this one. */
 export const SEQ_BLOCK = 4096;
 
 const SUFFIX = '.seqs';
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /**
  * The journal of one live producer.

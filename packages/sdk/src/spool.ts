@@ -49,7 +49,8 @@ export interface SpooledBatch {
 
 const SUFFIX = '.spool';
 
-const isAlive = (pid: number): boolean => {
+/** Whether a process of this host is alive (EPERM: alive, owned by another user). */
+export const isAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;
