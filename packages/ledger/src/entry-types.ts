@@ -38,6 +38,10 @@ export interface AdmitContext {
 
 /** How one kind of entry is checked and admitted. */
 export interface EntryKind<B extends EntryBody> {
+  /** The leaf type of the entries of this kind (`ENTRY_TYPES`). */
+  readonly type: string;
+  /** The decision an entry of this kind is about (its `ref`), for kinds that have one. */
+  readonly refOf?: (body: B) => string;
   /**
    * Checks a body read back from the intake (it was checked by the writer, but the intake is
    * data): `INTAKE_INVALID` or the kind's own code. Optional: only for kinds with a schema.
@@ -58,15 +62,17 @@ type EntryKinds = { readonly [K in EntryBody['kind']]: EntryKind<Extract<EntryBo
  */
 export const ENTRY_KINDS: EntryKinds = {
   decision: {
+    type: ENTRY_TYPES.decision,
     check(id, body) {
       assertDecision(body.record);
       if (body.record.id !== id) throw new LedgerError('INTAKE_INVALID', `${id}: id differs`);
     },
     admit: admitDecision,
   },
-  event: { admit: admitEvent },
-  access: { admit: admitAccess },
+  event: { type: ENTRY_TYPES.event, refOf: (body) => body.decisionId, admit: admitEvent },
+  access: { type: ENTRY_TYPES.access, admit: admitAccess },
   report: {
+    type: ENTRY_TYPES.producer,
     check(id, body) {
       assertProducerReport(body.report);
       if (body.report.id !== id) throw new LedgerError('INTAKE_INVALID', `${id}: id differs`);

@@ -43,6 +43,8 @@ interface Waiter {
   owned: boolean;
   /** Written to the intake (else still in the outbox). */
   sent: boolean;
+  /** The entry an append makes (type, and the decision an event is about); none for erasures. */
+  readonly identity: { readonly type: string; readonly ref: string | undefined } | undefined;
   readonly promise: Promise<Settled>;
   readonly resolve: (settled: Settled) => void;
   readonly reject: (error: unknown) => void;
@@ -268,6 +270,7 @@ export class SharedSequencer implements Sequencer {
     const waiter: Waiter = {
       request: this.#sealer.seal(id, body),
       append: body.kind !== 'erase',
+      identity: entryIdentity(body),
       owned: false,
       sent: false,
       promise,
@@ -571,6 +574,9 @@ export class SharedSequencer implements Sequencer {
     );
     const collect: string[] = [];
     const again: Waiter[] = [];
+    // Another writer's row or entry of the same id: a duplicate only if it is the same kind of
+    // entry (the intake is keyed by id alone), else ID_CONFLICT, as on the sequencer.
+    const duplicates: { waiter: Waiter; index: number }[] = [];
     for (const waiter of waiting) {
       const id = waiter.request.id;
       const row = rows.get(id);
@@ -583,17 +589,39 @@ export class SharedSequencer implements Sequencer {
           waiter.reject(new LedgerError(code, message, { where }));
         } else if ('erased' in outcome) {
           waiter.resolve({ erased: outcome.erased });
-        } else {
+        } else if (waiter.owned) {
           waiter.resolve({ status: 'duplicate', index: outcome.index });
+        } else {
+          duplicates.push({ waiter, index: outcome.index });
         }
         continue;
       }
       const index = indexes.get(id);
       if (index !== undefined) {
-        waiter.resolve({ status: waiter.owned ? 'accepted' : 'duplicate', index });
+        if (waiter.owned) waiter.resolve({ status: 'accepted', index });
+        else duplicates.push({ waiter, index });
       } else {
         waiter.sent = false;
         again.push(waiter);
+      }
+    }
+    for (const { waiter, index } of duplicates) {
+      const entry = await this.#store.getEntry(index);
+      const wanted = waiter.identity;
+      if (
+        entry === undefined ||
+        wanted === undefined ||
+        (entry.type === wanted.type && (entry.ref ?? undefined) === wanted.ref)
+      ) {
+        waiter.resolve({ status: 'duplicate', index });
+      } else {
+        waiter.reject(
+          new LedgerError(
+            'ID_CONFLICT',
+            `id ${waiter.request.id} is already used by another entry of this log (index ${index})`,
+            { where: 'id' },
+          ),
+        );
       }
     }
     await this.#store.deleteIntake(collect);
@@ -602,4 +630,13 @@ export class SharedSequencer implements Sequencer {
       this.#send();
     }
   }
+}
+
+/** The type and ref of the entry an append of `body` makes; undefined for an erasure. */
+function entryIdentity(
+  body: IntakeBody,
+): { readonly type: string; readonly ref: string | undefined } | undefined {
+  if (body.kind === 'erase') return undefined;
+  const kind = ENTRY_KINDS[body.kind] as EntryKind<EntryBody>;
+  return { type: kind.type, ref: kind.refOf?.(body) };
 }
