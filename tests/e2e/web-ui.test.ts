@@ -200,6 +200,9 @@ describe('web UI in Chromium', () => {
     assert.match(text, /Content withheld/);
     assert.match(text, /An auditor key shows it/);
     assert.equal(await page.locator('nav a:text-is("Access log")').count(), 0);
+    // Searching content is reading it: a reader is offered no text or subject filter.
+    assert.equal(await page.locator('#f-q, #f-subject').count(), 0);
+    assert.equal(await page.locator('#f-agent').count(), 1);
     await shot(page, 'decisions-reader-1280');
 
     await page.goto(`${server.url}/ui/decisions/${seeded.loan.id}`);

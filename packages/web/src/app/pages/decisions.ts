@@ -23,6 +23,9 @@ const FILTERS = [
   ['until', 'Before', '', 'datetime-local'],
 ] as const;
 
+/** Filters that search a decision's content: for content roles only. */
+const CONTENT_FILTERS: ReadonlySet<string> = new Set(['q', 'subject']);
+
 const PAGE_SIZE = 50;
 
 /** The API query for the page's URL. */
@@ -126,7 +129,11 @@ function row(item: EntryView): HTMLElement {
 export async function decisionsPage(ctx: PageContext): Promise<void> {
   const { main, session, url } = ctx;
   document.title = 'Decisions · Docket';
-  const fields = FILTERS.map(([name, label, placeholder, type]) =>
+  // Searching content (words, subject) is reading it: only content roles may (the API answers a
+  // reader 403), so a reader is not offered those filters.
+  const content = canSeeContent(session.role);
+  const offered = FILTERS.filter(([name]) => content || !CONTENT_FILTERS.has(name));
+  const fields = offered.map(([name, label, placeholder, type]) =>
     h(
       'div',
       { class: `field field-${name}` },
