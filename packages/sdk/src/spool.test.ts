@@ -6,10 +6,11 @@ import { test } from 'node:test';
 import type { SdkError } from './errors.js';
 import { Spool } from './spool.js';
 
+/** A batch of producer `p1` (the producer most tests open the spool as). */
 const batch = (...ids: string[]) => ({
   ids,
   seqs: ids.map((_, i) => i),
-  records: ids.map((id, i) => JSON.stringify({ id, producer: { id: 'p', seq: i } })),
+  records: ids.map((id, i) => JSON.stringify({ id, producer: { id: 'p1', seq: i } })),
 });
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
@@ -59,7 +60,7 @@ test('a batch keeps its seqs and producer reports through the spool', () =>
 
 test('a closed spool with pending batches is adopted by the next producer, acks honored', () =>
   withDir(async (dir) => {
-    const old = await Spool.open(dir, 'old', () => undefined);
+    const old = await Spool.open(dir, 'p1', () => undefined);
     await old.append(batch('a'));
     await old.append(batch('b'));
     await old.ack((await old.head())!);
@@ -68,6 +69,8 @@ test('a closed spool with pending batches is adopted by the next producer, acks 
     assert.equal(next.pending, 1);
     const head = await next.head();
     assert.deepEqual(head?.batch.ids, ['b']);
+    // Another producer's seqs: delivering them must not count in this producer's seq journal.
+    assert.deepEqual(head?.batch.seqs, [-1]);
     await next.ack(head);
     await next.close();
     assert.deepEqual(readdirSync(dir), []);

@@ -42,6 +42,10 @@ interface Segment {
  * const head = await spool.head(); if (head) { await send(head.batch); await spool.ack(head); }
  */
 export interface SpooledBatch {
+  /**
+   * The batch; `seqs` are this producer's only: a record another producer spooled (adopted from a
+   * dead process) has seq -1, so its delivery is never accounted in this producer's journal.
+   */
   readonly batch: Batch;
   readonly segment: string;
   readonly no: number;
@@ -140,12 +144,19 @@ export class Spool {
   readonly #segments: Segment[];
   readonly #own: Segment;
   readonly #report: (error: SdkError) => void;
+  readonly #producerId: string;
   #chain: Promise<unknown> = Promise.resolve();
 
-  private constructor(segments: Segment[], own: Segment, report: (error: SdkError) => void) {
+  private constructor(
+    segments: Segment[],
+    own: Segment,
+    report: (error: SdkError) => void,
+    producerId: string,
+  ) {
     this.#segments = segments;
     this.#own = own;
     this.#report = report;
+    this.#producerId = producerId;
   }
 
   /** Opens the spool: takes the lock of the producer's file and adopts orphaned files. */
@@ -202,6 +213,7 @@ export class Spool {
       segments.filter((s) => s.pending.length > 0),
       own,
       report,
+      producerId,
     );
   }
 
@@ -248,7 +260,7 @@ export class Spool {
         const buffer = Buffer.alloc(entry.length);
         await segment.handle.read(buffer, 0, entry.length, entry.offset);
         const parsed = JSON.parse(buffer.toString('utf8')) as {
-          d: { id?: unknown; producer?: { seq?: unknown } }[];
+          d: { id?: unknown; producer?: { id?: unknown; seq?: unknown } }[];
           r?: unknown[];
         };
         return {
@@ -256,7 +268,11 @@ export class Spool {
           no: entry.no,
           batch: {
             ids: parsed.d.map((r) => (typeof r.id === 'string' ? r.id : '')),
-            seqs: parsed.d.map((r) => (typeof r.producer?.seq === 'number' ? r.producer.seq : -1)),
+            seqs: parsed.d.map((r) =>
+              r.producer?.id === this.#producerId && typeof r.producer.seq === 'number'
+                ? r.producer.seq
+                : -1,
+            ),
             records: parsed.d.map((r) => JSON.stringify(r)),
             ...(parsed.r === undefined ? {} : { reports: parsed.r.map((r) => JSON.stringify(r)) }),
           },
