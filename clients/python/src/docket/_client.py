@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import atexit
 import collections
+import json
 import datetime as _dt
 import logging
 import os
@@ -22,6 +23,7 @@ from ._errors import DocketError, to_docket_error
 from ._json import dumps, to_json_value
 from ._options import ResolvedOptions, default_producer_id, resolve_options
 from ._schema import decision_validator
+from ._seq_journal import SeqJournal, adopt_dead_journals
 from ._spool import Spool
 from ._transport import Batch, HttpTransport, SendResult
 from ._uuid import create_uuid_v7
@@ -144,13 +146,59 @@ class Docket:
         self._known: "collections.OrderedDict[str, int]" = collections.OrderedDict()
         self._pending_ids: set = set()
         self._spool: Optional[Spool] = None
+        # With a spool: the reserved seqs, so a successor can report what a crash lost.
+        self._journal: Optional[SeqJournal] = None
         if self._o.spool_dir is not None:
+            try:
+                self._journal = SeqJournal.open(
+                    self._o.spool_dir, producer_id, self._sdk, lambda e: self.report(to_docket_error("SPOOL_IO", e, "writing the seq journal"))
+                )
+            except Exception as error:  # noqa: BLE001
+                self.report(to_docket_error("SPOOL_IO", error, f"cannot write the seq journal in {self._o.spool_dir}"))
             try:
                 self._spool = Spool.open(self._o.spool_dir, producer_id, self.report)
             except Exception as error:  # noqa: BLE001
                 self.report(to_docket_error("SPOOL_IO", error, f"cannot open the spool in {self._o.spool_dir}; spooling is off"))
+            if self._spool is not None and self._journal is not None:
+                self._adopt_crashed(self._o.spool_dir, self._journal, self._spool)
         self._thread = threading.Thread(target=self._run, name="docket-delivery", daemon=True)
         self._thread.start()
+
+    def _adopt_crashed(self, directory: str, journal: SeqJournal, spool: Spool) -> None:
+        """The ``crash`` reports of dead producers whose journals are in ``directory``: spooled
+        (durable), then their journals removed."""
+        try:
+            reports, release = adopt_dead_journals(directory, journal.path)
+            if reports:
+                spool.append(Batch([], [], [], reports))
+            release()
+        except Exception as error:  # noqa: BLE001
+            self.report(to_docket_error("SPOOL_IO", error, "cannot report a dead producer's seqs"))
+
+    def _account(self, batch: Batch, results: Optional[list] = None) -> None:
+        """Notes in the journal the seqs of ``batch`` that are accounted for: all of them once
+        spooled; the ones the ledger took once sent (``results``); and the gaps its own reports
+        explain. Seqs of other producers (a dead one's adopted spool) are -1 and never count."""
+        journal = self._journal
+        if journal is None:
+            return
+        if results is None:
+            seqs = list(batch.seqs)
+        else:
+            seqs = [
+                seq
+                for i, seq in enumerate(batch.seqs)
+                if i < len(results) and isinstance(results[i], dict) and results[i].get("status") in ("accepted", "duplicate")
+            ]
+        report_seq: Optional[int] = None
+        for text in batch.reports or []:
+            report = json.loads(text)
+            if report.get("producer", {}).get("id") != self.producer_id:
+                continue
+            report_seq = max(report_seq or 0, report.get("reportSeq", 0))
+            for start, end in report.get("gaps", []):
+                seqs.extend(range(start, end + 1))
+        journal.done(to_ranges([seq for seq in seqs if seq >= 0]), report_seq)
 
     def _after_fork(self) -> None:
         # The child has a copy of the parent's memory but not its thread: start afresh as a new
@@ -221,6 +269,8 @@ class Docket:
             with self._cond:
                 seq = self._seq
                 self._seq += 1
+                if self._journal is not None:
+                    self._journal.use(seq)
                 if len(self._queue) >= self._o.max_queue:
                     self._lose("dropped", "QUEUE_FULL", [seq])
                     dropping, self._dropping = self._dropping, True
@@ -328,6 +378,12 @@ class Docket:
                 self._held = None
         if self._spool is not None:
             self._spool.close()
+        if self._journal is not None and not self._thread.is_alive():
+            # Everything is delivered, spooled or given up and reported: nothing for a successor.
+            try:
+                self._journal.close()
+            except OSError as error:
+                self.report(to_docket_error("SPOOL_IO", error, "closing the seq journal"))
         with self._cond:
             lost = self._counts["failed"] != failed_before or bool(self._queue) or self._held is not None
             self._cond.notify_all()
@@ -554,6 +610,7 @@ class Docket:
         except Exception as error:  # noqa: BLE001 - a custom transport that raised
             result = SendResult(ok=False, retryable=True, error=to_docket_error("SEND_FAILED", error))
         if result.ok:
+            self._account(batch, result.results)
             self._apply_results(batch, result.results)
             for item in getattr(result, "report_results", None) or []:
                 if isinstance(item, dict) and item.get("status") in ("accepted", "duplicate"):
@@ -597,6 +654,7 @@ class Docket:
         except Exception as error:  # noqa: BLE001
             self.report(to_docket_error("SPOOL_IO", error, "cannot append to the spool"))
             return False
+        self._account(batch)
         self._count("spooled")
         return True
 

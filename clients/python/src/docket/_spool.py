@@ -136,7 +136,8 @@ class Spool:
         spool.append(batch)
     """
 
-    def __init__(self, segments: List[_Segment], own: _Segment, report: Callable[[DocketError], None]) -> None:
+    def __init__(self, segments: List[_Segment], own: _Segment, report: Callable[[DocketError], None], producer_id: str = "") -> None:
+        self._producer_id = producer_id
         self._segments = segments
         self._own = own
         self._report = report
@@ -177,7 +178,7 @@ class Spool:
                 _remove(f"{target}.lock")
         _write_lock(own_path)
         own = _Segment(own_path, True, [], 0, 0)
-        return cls(segments, own, report)
+        return cls(segments, own, report, producer_id)
 
     @property
     def pending(self) -> int:
@@ -215,7 +216,9 @@ class Spool:
                     Batch(
                         ids=[r.get("id", "") if isinstance(r, dict) else "" for r in records],
                         records=[_compact(r) for r in records],
-                        seqs=[_seq_of(r) for r in records],
+                        # This producer's seqs only: another's (adopted from a dead process)
+                        # are -1, so delivering them never counts in this producer's journal.
+                        seqs=[_seq_of(r, self._producer_id) for r in records],
                         reports=[_compact(r) for r in parsed.get("r", [])],
                     ),
                     segment.path,
@@ -274,9 +277,11 @@ def _compact(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _seq_of(record: object) -> int:
+def _seq_of(record: object, producer_id: str) -> int:
     producer = record.get("producer") if isinstance(record, dict) else None
-    seq = producer.get("seq") if isinstance(producer, dict) else None
+    if not isinstance(producer, dict) or producer.get("id") != producer_id:
+        return -1
+    seq = producer.get("seq")
     return seq if isinstance(seq, int) and not isinstance(seq, bool) else -1
 
 
