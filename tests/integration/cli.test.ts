@@ -1,9 +1,10 @@
 // The docket CLI as a user runs it: a real child process, real files, exit codes and --json.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { repoRoot } from '../support/vectors.js';
 import { fixtureDecision, tempDir } from '../support/ledger-fixture.js';
 
@@ -105,8 +106,21 @@ describe('docket CLI', () => {
       Array.from({ length: 100 }, (_, i) => JSON.stringify(fixtureDecision(200 + i))).join('\n') +
         '\n',
     );
-    // stdin stays open: the reader is waiting for more when the interrupt comes.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // stdin stays open: the reader is waiting for more when the interrupt comes. Interrupt once
+    // all 100 are in the ledger (a loaded machine may take seconds just to start the process).
+    const ledgerDb = join(tmp.dir, 'sigint-data', 'ledger.db');
+    for (let stored = 0; stored < 100;) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (!existsSync(ledgerDb)) continue;
+      const db = new Database(ledgerDb, { readonly: true, fileMustExist: true });
+      try {
+        stored = (db.prepare('SELECT count(*) AS n FROM entries').get() as { n: number }).n;
+      } catch {
+        // the schema is not there yet
+      } finally {
+        db.close();
+      }
+    }
     child.kill('SIGINT');
     assert.equal(await exited, 130);
     const out = JSON.parse(stdout) as { accepted: number; interruptedAtLine: number; ok: boolean };

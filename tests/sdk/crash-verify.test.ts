@@ -1,7 +1,8 @@
 /**
  * `docket verify` lists the gaps that producer reports explain, not only their count: a host with
  * a spool directory is SIGKILLed, its successor reports the dead producer's unaccounted seqs as a
- * `crash` loss, and the audit, the text output and `--json` name that range with its kind.
+ * `crash` loss, and the audit, the text output and `--json` name that range with its kind, from
+ * the data directory and through the API (`--url`).
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -67,6 +68,17 @@ test('docket verify lists a crash-explained gap: the dead producer, the seq rang
     assert.equal(await flushed, true);
     last.kill('SIGTERM');
     await once(last, 'exit');
+
+    // Through the API (an auditor's key), the same gaps are listed.
+    const auditor = await createKey(server.url, server.bootstrapKey!, 'auditor');
+    const remote = (...extra: string[]) =>
+      spawnSync(
+        process.execPath,
+        [docketBin, 'verify', '--url', server.url, '--api-key', auditor, ...extra],
+        { encoding: 'utf8' },
+      );
+    const remoteText = remote();
+    const remoteJson = remote('--json');
     await server.stop('SIGTERM');
 
     const audit = await auditDataDir(data);
@@ -101,6 +113,23 @@ test('docket verify lists a crash-explained gap: the dead producer, the seq rang
     };
     assert.deepEqual(parsed.explainedGaps, audit.explainedGaps);
     assert.equal(parsed.explainedGapsNotListed, 0);
+
+    assert.equal(remoteText.status, 0, remoteText.stdout + remoteText.stderr);
+    assert.ok(
+      remoteText.stdout.includes(
+        `explained gap: producer ${producer} seqs ${tail.from}–${tail.to} (crash)`,
+      ),
+      remoteText.stdout,
+    );
+    assert.equal(remoteJson.status, 0, remoteJson.stdout + remoteJson.stderr);
+    const [decisionLog] = (
+      JSON.parse(remoteJson.stdout) as {
+        logs: { kind: string; explainedGaps: ExplainedGap[]; producerReports: number }[];
+      }
+    ).logs;
+    assert.equal(decisionLog?.kind, 'decisions');
+    assert.deepEqual(decisionLog.explainedGaps, audit.explainedGaps);
+    assert.equal(decisionLog.producerReports, audit.producerReports);
   } finally {
     await server.stop('SIGKILL').catch(() => undefined);
     tmp.cleanup();

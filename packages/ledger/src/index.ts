@@ -4,6 +4,8 @@
  * the full audit.
  */
 export { auditDataDir, MAX_EXPLAINED_GAPS } from './audit.js';
+export { checkProducerSeqs, reportedGapsOf } from './producer-seqs.js';
+export type { ProducerSeqCheck, ReportedGap } from './producer-seqs.js';
 export { describeLog } from './describe.js';
 export type { AuditOptions, AuditReport, ExplainedGap } from './audit.js';
 export { CheckpointSigner } from './checkpoint-signer.js';

@@ -200,18 +200,7 @@ function printReport(result: LogResult, io: Io): void {
     if (report.erased.length > 20)
       io.out(`    … ${n(report.erased.length - 20)} more (see --json)\n`);
   }
-  if (report.producerReports > 0) {
-    io.out(
-      `  producer reports ${n(report.producerReports)} · missing producer seqs they explain ${n(report.explainedSeqs)}\n`,
-    );
-    for (const gap of report.explainedGaps.slice(0, 200)) {
-      const seqs = gap.from === gap.to ? `seq ${gap.from}` : `seqs ${gap.from}–${gap.to}`;
-      const kinds = gap.kinds.length === 0 ? 'unstated' : gap.kinds.join(', ');
-      io.out(`    explained gap: producer ${gap.producer} ${seqs} (${kinds})\n`);
-    }
-    const more = Math.max(0, report.explainedGaps.length - 200) + report.explainedGapsNotListed;
-    if (more > 0) io.out(`    … ${n(more)} more explained gaps (see --json)\n`);
-  }
+  printProducerSeqs(report, io);
   for (const issue of report.issues.slice(0, 200)) io.out(`${formatIssue(issue)}\n`);
   if (report.issues.length > 200)
     io.out(`  … ${n(report.issues.length - 200)} more issues (see --json)\n`);
@@ -262,8 +251,30 @@ function printRemoteReport(url: string, report: RemoteLogReport, io: Io): void {
   io.out(
     `  key ${report.vkey}${report.vkeySource === 'server' ? ' (as the server announced it; pin it with --key)' : ''}\n`,
   );
+  printProducerSeqs(report, io);
   for (const issue of report.issues.slice(0, 200)) io.out(`${formatIssue(issue)}\n`);
   io.out(report.ok ? '  OK: the log verifies\n' : `  FAILED: ${n(report.issues.length)} issues\n`);
+}
+
+/** The producer reports of an audit and the gaps they explain (both `--data` and `--url`). */
+function printProducerSeqs(
+  report: Pick<
+    AuditReport,
+    'producerReports' | 'explainedSeqs' | 'explainedGaps' | 'explainedGapsNotListed'
+  >,
+  io: Io,
+): void {
+  if (report.producerReports === 0) return;
+  io.out(
+    `  producer reports ${n(report.producerReports)} · missing producer seqs they explain ${n(report.explainedSeqs)}\n`,
+  );
+  for (const gap of report.explainedGaps.slice(0, 200)) {
+    const seqs = gap.from === gap.to ? `seq ${gap.from}` : `seqs ${gap.from}–${gap.to}`;
+    const kinds = gap.kinds.length === 0 ? 'unstated' : gap.kinds.join(', ');
+    io.out(`    explained gap: producer ${gap.producer} ${seqs} (${kinds})\n`);
+  }
+  const more = Math.max(0, report.explainedGaps.length - 200) + report.explainedGapsNotListed;
+  if (more > 0) io.out(`    … ${n(more)} more explained gaps (see --json)\n`);
 }
 
 function verifyBundleFile(file: string, vkey: string, json: boolean, io: Io): number {

@@ -2,11 +2,14 @@ import {
   checkCommitments,
   CompactRange,
   createNoteVerifier,
+  ENTRY_TYPES,
   hashLeaf,
   openCheckpoint,
   parseLeafEnvelope,
 } from '@docket/core';
 import type { Checkpoint, NoteVerifier } from '@docket/core';
+import { checkProducerSeqs, reportedGapsOf } from '@docket/ledger';
+import type { ExplainedGap, ReportedGap } from '@docket/ledger';
 import { DocketError } from '@docket/protocol';
 import type { EntriesPage, ErrorCode, Issue, LogView } from '@docket/protocol';
 import type { ApiClient } from './api-client.js';
@@ -25,6 +28,13 @@ export interface RemoteLogReport {
   readonly entries: number;
   readonly commitmentsChecked: number;
   readonly erased: number;
+  /** Producer reports (`docket.producer/v1`) among the audited entries. */
+  readonly producerReports: number;
+  /** Missing producer seqs that a producer report explains. */
+  readonly explainedSeqs: number;
+  /** The explained gaps, as `docket verify --data` lists them (at most MAX_EXPLAINED_GAPS). */
+  readonly explainedGaps: ExplainedGap[];
+  readonly explainedGapsNotListed: number;
 }
 
 /** Options of {@link auditRemote}. */
@@ -90,6 +100,10 @@ async function auditLog(
     entries: 0,
     commitmentsChecked: 0,
     erased: 0,
+    producerReports: 0,
+    explainedSeqs: 0,
+    explainedGaps: [],
+    explainedGapsNotListed: 0,
     ...extra,
   });
   let verifier: NoteVerifier;
@@ -126,6 +140,9 @@ async function auditLog(
   const range = new CompactRange();
   let commitmentsChecked = 0;
   let erased = 0;
+  const producers = new Map<string, number[]>();
+  const explained = new Map<string, ReportedGap[]>();
+  let producerReports = 0;
   let from = 0;
   const pageSize = options.pageSize ?? 5000;
   // Entries beyond the checkpoint may exist (appended since): only its size is audited.
@@ -149,6 +166,19 @@ async function auditLog(
         const envelope = parseLeafEnvelope(leaf, where);
         if (envelope.index !== e.index) {
           issues.push(err('ENTRY_REORDERED', `the leaf says index ${envelope.index}`, where));
+        }
+        if (envelope.producer !== undefined) {
+          const seqs = producers.get(envelope.producer.id) ?? [];
+          seqs.push(envelope.producer.seq);
+          producers.set(envelope.producer.id, seqs);
+        }
+        if (envelope.type === ENTRY_TYPES.producer) {
+          producerReports++;
+          for (const [producer, gap] of reportedGapsOf(e.fields)) {
+            const gaps = explained.get(producer) ?? [];
+            gaps.push(gap);
+            explained.set(producer, gaps);
+          }
         }
         if (e.erased) erased++;
         else if (e.fields !== null && e.salts !== null) {
@@ -196,5 +226,16 @@ async function auditLog(
       ),
     );
   }
-  return report({ treeSize: checkpoint.size, entries: range.size, commitmentsChecked, erased });
+  const sequences = checkProducerSeqs(producers, explained);
+  issues.push(...sequences.issues);
+  return report({
+    treeSize: checkpoint.size,
+    entries: range.size,
+    commitmentsChecked,
+    erased,
+    producerReports,
+    explainedSeqs: sequences.explainedSeqs,
+    explainedGaps: sequences.explainedGaps,
+    explainedGapsNotListed: sequences.explainedGapsNotListed,
+  });
 }
