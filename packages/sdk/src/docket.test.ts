@@ -83,6 +83,29 @@ test('capture returns the id at once; later mutation does not change the record'
   assert.deepEqual(errors, []);
 });
 
+test('the record: the SDK sets id, schema and ts; a caller’s own id and ts win, its producer is replaced', async () => {
+  const { transport, batches } = fakeTransport([]);
+  const { docket } = make(transport);
+  const plain = docket.capture(decision());
+  const own = docket.capture({
+    ...decision(),
+    id: '01890a5d-ac96-774b-bcce-b302099a8057',
+    ts: '2024-11-07T10:00:00.000Z',
+    producer: { id: 'someone-else', seq: 99 },
+  } as DecisionInput);
+  assert.equal(await docket.shutdown(), true);
+  const [first, second] = records(batches);
+  assert.equal(first?.['id'], plain);
+  assert.equal(first['schema'], 'docket.decision/v1');
+  assert.ok(!Number.isNaN(Date.parse(first['ts'] as string)));
+  assert.deepEqual(first['context'], { amount: 100 });
+  assert.equal(second?.['id'], own);
+  assert.equal(own, '01890a5d-ac96-774b-bcce-b302099a8057');
+  assert.equal(second['ts'], '2024-11-07T10:00:00.000Z');
+  assert.deepEqual(second['producer'], { id: 'test-producer', seq: 1, sdk: '@docket/sdk@0.1.0' });
+  for (const record of [first, second]) assert.equal(checkDecision(record).ok, true);
+});
+
 test('invalid decision: capture returns its id at once; the background check makes it a reported loss with its seq', async () => {
   const { transport, batches } = fakeTransport([]);
   const { docket, errors } = make(transport);
