@@ -66,7 +66,7 @@ describe('hardening', () => {
       const hostile = [
         `{"decisions":[${decision}],${members(200_000)}}`,
         `{"decisions":[${decision.slice(0, -1)},${members(200_000)}}]}`,
-        `{"decisions":[${decision}],"x":[${'0,'.repeat(300_000)}0]}`,
+        `{"decisions":[${decision}],"x":[${'0,'.repeat(1_200_000)}0]}`,
       ];
       const sent = hostile
         .flatMap((body) => [body, body])
@@ -74,11 +74,17 @@ describe('hardening', () => {
       const health = Array.from({ length: 20 }, () => api(server.url).get('/healthz'));
       for (const res of await Promise.all(sent)) assertProblem(res, 413, 'BODY_TOO_COMPLEX');
       for (const res of await Promise.all(health)) assertOk(res, 200);
-      // The same key still records a normal batch.
+      // The same key still records a normal batch, and a full SDK batch (1,000 decisions of 500
+      // values each: 500,000 values in all) is not mistaken for a hostile body.
       assertOk(
         await ingest.post('/v1/decisions', { decisions: [sampleDecision({ id: createUuidV7() })] }),
         200,
       );
+      const full = Array.from({ length: 1000 }, () => ({
+        ...sampleDecision({ id: createUuidV7() }),
+        context: { scores: Array.from({ length: 360 }, (_, i) => i) },
+      }));
+      assertOk(await ingest.post('/v1/decisions', { decisions: full }), 200);
     });
 
     test('a gzip body is counted once decompressed', async () => {

@@ -70,7 +70,7 @@ export interface ServerOptions {
    * more is `BODY_TOO_COMPLEX` (413), refused while the body arrives, before it is parsed.
    */
   readonly maxBodyObjectKeys?: number;
-  /** Most values in one request body (`DOCKET_MAX_BODY_VALUES`, default 200,000); as above. */
+  /** Most values in one request body (`DOCKET_MAX_BODY_VALUES`, default 1,000,000: a full SDK batch of 1,000 decisions of up to 1,000 values each); as above. */
   readonly maxBodyValues?: number;
   /** Time to receive a request's headers (`DOCKET_HEADERS_TIMEOUT_MS`, default 10 s); then 408. */
   readonly headersTimeoutMs?: number;
@@ -135,7 +135,7 @@ export async function startServer(options: ServerOptions = {}): Promise<DocketSe
     10_000,
     64,
   );
-  const maxValues = envInt('DOCKET_MAX_BODY_VALUES', options.maxBodyValues, 200_000, 1_000);
+  const maxValues = envInt('DOCKET_MAX_BODY_VALUES', options.maxBodyValues, 1_000_000, 1_000);
   const headersTimeout = envInt('DOCKET_HEADERS_TIMEOUT_MS', options.headersTimeoutMs, 10_000, 100);
   const requestTimeout = envInt(
     'DOCKET_SERVER_REQUEST_TIMEOUT_MS',

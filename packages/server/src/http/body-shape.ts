@@ -4,7 +4,7 @@ import { ServerError } from '../errors.js';
 export interface BodyShapeLimits {
   /** Most keys in one object (`DOCKET_MAX_BODY_OBJECT_KEYS`, default 10,000). */
   readonly maxObjectKeys: number;
-  /** Most values (members, items and containers) in the whole body (`DOCKET_MAX_BODY_VALUES`, default 200,000). */
+  /** Most values (members, items and containers) in the whole body (`DOCKET_MAX_BODY_VALUES`, default 1,000,000: a full batch of 1,000 decisions of up to 1,000 values each). */
   readonly maxValues: number;
   /** Deepest nesting of arrays and objects (the strict parser's 512): deeper is `DEPTH_EXCEEDED`, as the parser says. */
   readonly maxDepth: number;
@@ -28,7 +28,7 @@ const RBRACKET = 0x5d;
  * its concern (the parser reports it with a path).
  *
  * @example
- * const shape = new BodyShapeScanner({ maxObjectKeys: 10_000, maxValues: 200_000, maxDepth: 512 });
+ * const shape = new BodyShapeScanner({ maxObjectKeys: 10_000, maxValues: 1_000_000, maxDepth: 512 });
  * stream.on('data', (chunk) => shape.scan(chunk)); // throws BODY_TOO_COMPLEX
  */
 export class BodyShapeScanner {

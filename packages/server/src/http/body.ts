@@ -18,7 +18,7 @@ export interface BodyLimits extends BodyShapeLimits {
  * lone surrogates and unsafe integers are refused with their code and JSON path).
  *
  * @example
- * const body = await readJsonBody(req, { maxBytes: 8 << 20, maxObjectKeys: 10_000, maxValues: 200_000, maxDepth: 512 });
+ * const body = await readJsonBody(req, { maxBytes: 8 << 20, maxObjectKeys: 10_000, maxValues: 1_000_000, maxDepth: 512 });
  */
 export async function readJsonBody(req: IncomingMessage, limits: BodyLimits): Promise<unknown> {
   const limit = limits.maxBytes;
