@@ -73,7 +73,8 @@ interface PoolItem {
 /**
  * The sequencing core of a log, the same for a local and a shared log: the pool of admitted
  * entries, the tree state (a compact range), the checkpoint signer, and the subjects' data keys.
- * A flush (every `flushIntervalMs`, or `flushMaxEntries` entries) assigns indices, extends the
+ * A flush (on the next turn when the last one began `flushIntervalMs` ago or more, else when that
+ * interval is up; at once at `flushMaxEntries` entries) assigns indices, extends the
  * tree, signs one checkpoint and hands the batch to its {@link BatchSink}; flushes run one at a
  * time, and {@link serialize} runs other work between them.
  *
@@ -98,6 +99,8 @@ export class EntryPool {
   readonly #subjectLocks = new Map<string, Promise<unknown>>();
   #timer: NodeJS.Timeout | undefined;
   #immediate: NodeJS.Immediate | undefined;
+  /** When the last flush with entries began (performance.now()); paces the next one. */
+  #lastFlushStart = Number.NEGATIVE_INFINITY;
   #chain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -225,10 +228,18 @@ export class EntryPool {
           this.#immediate = undefined;
           void this.flush().catch(() => undefined);
         });
-      } else {
-        this.#timer ??= setTimeout(() => {
+      } else if (this.#timer === undefined && this.#immediate === undefined) {
+        // Group commit paced by the last flush: an idle log flushes on the next turn (a lone
+        // request waits for one fsync, not for a timer); a busy one at most once per interval,
+        // so checkpoints stay as few as a fixed timer would make.
+        const wait = this.#lastFlushStart + this.#options.flushIntervalMs - performance.now();
+        const flush = () => {
+          this.#timer = undefined;
+          this.#immediate = undefined;
           void this.flush().catch(() => undefined);
-        }, this.#options.flushIntervalMs);
+        };
+        if (wait <= 0) this.#immediate = setImmediate(flush);
+        else this.#timer = setTimeout(flush, wait);
       }
     });
   }
@@ -283,6 +294,7 @@ export class EntryPool {
     const items = this.#pool;
     if (items.length === 0 && !allowEmpty) return;
     this.#pool = [];
+    this.#lastFlushStart = performance.now();
     const range = new CompactRange(this.#range.size, this.#range.edge);
     const overlay = new Map<string, Uint8Array>();
     const nodes = [];
