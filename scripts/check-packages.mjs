@@ -50,6 +50,16 @@ const pyVersion = /^version = "([^"]+)"/m.exec(pyproject)?.[1];
 if (pyVersion !== version) {
   problems.push(`clients/python: version ${pyVersion} is not ${version} (versions move in step)`);
 }
+const pyModule = readFileSync(
+  join(root, 'clients', 'python', 'src', 'docket', '_version.py'),
+  'utf8',
+);
+const pyModuleVersion = /^__version__ = "([^"]+)"/m.exec(pyModule)?.[1];
+if (pyModuleVersion !== version) {
+  problems.push(
+    `clients/python/src/docket/_version.py: __version__ ${pyModuleVersion} is not ${version}`,
+  );
+}
 const ours = new Set(packages.map((p) => p.json.name));
 
 for (const { dir, name, json } of packages) {
