@@ -13,7 +13,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 BIN = os.path.join(REPO_ROOT, "packages", "cli", "bin", "docket.js")
@@ -51,8 +51,9 @@ def api(url: str, key: Optional[str], method: str, path: str, body: Any = None, 
 class DocketServer:
     """``docket serve --data DIR --port P --json``; ``stop()`` and ``start()`` keep the data and port."""
 
-    def __init__(self, data_dir: str) -> None:
+    def __init__(self, data_dir: str, extra_args: Sequence[str] = ()) -> None:
         self.data_dir = data_dir
+        self.extra_args = list(extra_args)
         self.port = 0
         self.url = ""
         self.admin_key: Optional[str] = None
@@ -62,7 +63,7 @@ class DocketServer:
     def start(self) -> "DocketServer":
         env = {**os.environ, "DOCKET_FLUSH_INTERVAL_MS": "10"}
         self.process = subprocess.Popen(
-            [node(), BIN, "serve", "--data", self.data_dir, "--port", str(self.port), "--json"],
+            [node(), BIN, "serve", "--data", self.data_dir, "--port", str(self.port), "--json", *self.extra_args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=env,

@@ -422,6 +422,7 @@ export const ERROR_CODES = {
   TOO_MANY_REQUESTS: { http: 429, exit: IO, summary: 'too many requests in flight; retry shortly' },
   SHUTTING_DOWN: { http: 503, exit: IO, summary: 'the server is shutting down' },
   LISTEN_FAILED: { http: 500, exit: IO, summary: 'the server cannot listen on its address' },
+  TLS_INVALID: { http: 500, exit: USAGE, summary: 'a TLS certificate, key or CA does not load' },
   RESPONSE_INVALID: {
     http: 500,
     exit: IO,

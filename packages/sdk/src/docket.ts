@@ -122,6 +122,7 @@ export class Docket implements DecisionSink {
             url: o.url,
             apiKey: o.apiKey!,
             readKey: o.readKey,
+            ca: o.ca,
             gzip: o.gzip,
             requestTimeoutMs: o.requestTimeoutMs,
             userAgent: this.#sdk,

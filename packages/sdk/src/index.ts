@@ -30,6 +30,8 @@ export { resolveOptions } from './options.js';
 export type { DocketOptions, ResolvedOptions } from './options.js';
 export { createHttpTransport, parseRetryAfter } from './transport/http-transport.js';
 export type { HttpTransportOptions } from './transport/http-transport.js';
+export { createCaFetch } from './transport/ca-fetch.js';
+export type { FetchInit, FetchLike } from './transport/ca-fetch.js';
 export type {
   Batch,
   InclusionProof,

@@ -2,6 +2,7 @@
  * Options of `createDocket`, resolved once: explicit value, else the env twin, else the default.
  * Any bad value throws `SdkError` `OPTION_INVALID` with `where` naming the option.
  */
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { SdkError } from './errors.js';
 import { createRedactor } from './redaction/index.js';
@@ -19,6 +20,11 @@ export interface DocketOptions {
   readonly url?: string;
   /** Ingest key, `dk_…` (`DOCKET_API_KEY`). */
   readonly apiKey?: string;
+  /**
+   * PEM file of the CA(s) to trust for an `https:` url (`DOCKET_CA_FILE`), for a server whose
+   * certificate is not signed by a public CA; default Node's bundled roots. Read once, here.
+   */
+  readonly caFile?: string;
   /** Key used by `receipt()` to read proofs (`DOCKET_READ_KEY`); default `apiKey`. */
   readonly readKey?: string;
   /**
@@ -78,6 +84,8 @@ export interface ResolvedOptions {
   readonly url: string | undefined;
   readonly apiKey: string | undefined;
   readonly readKey: string | undefined;
+  /** The content of `caFile`, if any. */
+  readonly ca: string | undefined;
   /** Local mode's data directory (only without `url`). */
   readonly dataDir: string | undefined;
   /** Local mode: where `@docket/ledger` was found. */
@@ -152,6 +160,25 @@ function bool(
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw invalid(key, twin, `must be true or false, got ${JSON.stringify(raw)}`);
+}
+
+/** The PEM text of `caFile`, or `OPTION_INVALID` when it can't be read or holds no certificate. */
+function readCaFile(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new SdkError(
+      'OPTION_INVALID',
+      `caFile (DOCKET_CA_FILE) cannot be read: ${(error as Error).message}`,
+      { where: 'caFile', cause: error },
+    );
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) {
+    throw invalid('caFile', 'DOCKET_CA_FILE', `holds no PEM certificate: ${path}`);
+  }
+  return text;
 }
 
 /** `${hostname}-${pid}-${6 random hex}`, limited to the characters safe in a file name. */
@@ -237,6 +264,7 @@ export function resolveOptions(options: DocketOptions = {}): ResolvedOptions {
     url,
     apiKey,
     readKey,
+    ca: readCaFile(str(options, env, 'caFile', 'DOCKET_CA_FILE')),
     dataDir,
     ledgerUrl,
     spoolDir: str(options, env, 'spoolDir', 'DOCKET_SPOOL_DIR'),

@@ -7,7 +7,7 @@ export { listOperations, openApiDocument } from './openapi/document.js';
 export type { OperationSpec } from './openapi/document.js';
 export { ServerError } from './errors.js';
 export { startServer } from './server.js';
-export type { DocketServer, LogLine, ServerOptions } from './server.js';
+export type { DocketServer, LogLine, ServerOptions, ServerTlsOptions } from './server.js';
 export type { Principal } from './auth/authenticator.js';
 export { API_KEY_ROLES, isApiKeyRole } from './auth/roles.js';
 export type { ApiKeyRole } from './auth/roles.js';

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { DEFAULT_TENANT, LedgerError, pgUrlOf } from '@docket/ledger';
@@ -87,11 +88,25 @@ export interface ServerOptions {
   readonly ledger?: SharedLedgerOptions;
   /** Where log lines go (default: JSON lines on stderr). */
   readonly log?: (line: LogLine) => void;
+  /** Serve HTTPS with this certificate (chain) and private key, PEM; default plain HTTP. */
+  readonly tls?: ServerTlsOptions;
+}
+
+/**
+ * The certificate and key of an HTTPS server, PEM text (`docket serve --tls-cert --tls-key`).
+ *
+ * @example
+ * const tls: ServerTlsOptions = { cert: readFileSync('cert.pem'), key: readFileSync('key.pem') };
+ */
+export interface ServerTlsOptions {
+  /** The server's certificate, followed by any intermediates. */
+  readonly cert: string | Buffer;
+  readonly key: string | Buffer;
 }
 
 /** A running server. */
 export interface DocketServer {
-  /** `http://host:port` */
+  /** `http://host:port` (`https://` with `tls`) */
   readonly url: string;
   readonly port: number;
   /** The admin key created at first start (shown once), if any. */
@@ -218,24 +233,40 @@ export async function startServer(options: ServerOptions = {}): Promise<DocketSe
 
   // The web UI (/ and /ui/…) is answered before the API router; its paths are not in the document.
   const ui = createStaticHandler();
-  const server: Server = createServer(
-    {
-      keepAliveTimeout: 65_000,
-      // A client has this long to send its headers, and this long for the whole request (a body
-      // shorter than its Content-Length, a slow sender); Node checks every connectionsCheckingInterval.
-      headersTimeout,
-      requestTimeout,
-      connectionsCheckingInterval: Math.min(1_000, headersTimeout),
-    },
-    (req, res) => {
-      if (ui(req, res)) return;
-      pipeline.handle(req, res).catch((error: unknown) => {
-        // Only a failure to write the answer lands here (the client went away).
-        emit('warn', 'response not sent', { error: String(error) });
-        res.destroy();
-      });
-    },
-  );
+  const httpOptions = {
+    keepAliveTimeout: 65_000,
+    // A client has this long to send its headers, and this long for the whole request (a body
+    // shorter than its Content-Length, a slow sender); Node checks every connectionsCheckingInterval.
+    headersTimeout,
+    requestTimeout,
+    connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+  };
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    if (ui(req, res)) return;
+    pipeline.handle(req, res).catch((error: unknown) => {
+      // Only a failure to write the answer lands here (the client went away).
+      emit('warn', 'response not sent', { error: String(error) });
+      res.destroy();
+    });
+  };
+  let server: Server;
+  try {
+    server =
+      options.tls === undefined
+        ? createServer(httpOptions, listener)
+        : createTlsServer(
+            { ...httpOptions, cert: options.tls.cert, key: options.tls.key },
+            listener,
+          );
+  } catch (cause) {
+    // A certificate or key that does not parse, or a key that is not the certificate's.
+    await keyStoreOpen.close();
+    await tenants.close();
+    throw new ServerError('TLS_INVALID', `cannot serve HTTPS: ${(cause as Error).message}`, {
+      where: '--tls-cert',
+      cause,
+    });
+  }
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     answerClientError(error, socket, emit);
   });
@@ -260,7 +291,7 @@ export async function startServer(options: ServerOptions = {}): Promise<DocketSe
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${shownHost}:${address.port}`,
+    url: `${options.tls === undefined ? 'http' : 'https'}://${shownHost}:${address.port}`,
     port: address.port,
     bootstrapKey,
     close: () => {

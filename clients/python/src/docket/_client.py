@@ -104,7 +104,12 @@ class Docket:
         self._close_lock = threading.Lock()
         self._shutdown_result: Optional[bool] = None
         self._transport = self._o.transport or HttpTransport(
-            self._o.url, self._o.api_key, read_key=self._o.read_key, use_gzip=self._o.gzip, user_agent=self._sdk
+            self._o.url,
+            self._o.api_key,
+            read_key=self._o.read_key,
+            use_gzip=self._o.gzip,
+            user_agent=self._sdk,
+            ca_file=self._o.ca_file,
         )
         self._validate = decision_validator() if self._o.validate else None
         self._start(self._o.producer_id)

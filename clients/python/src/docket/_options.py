@@ -21,6 +21,7 @@ _SPEC = {
     "url": ("DOCKET_URL", "str", None),
     "api_key": ("DOCKET_API_KEY", "str", None),
     "read_key": ("DOCKET_READ_KEY", "str", None),
+    "ca_file": ("DOCKET_CA_FILE", "str", None),
     "spool_dir": ("DOCKET_SPOOL_DIR", "str", None),
     "producer_id": ("DOCKET_PRODUCER_ID", "str", None),
     "max_queue": ("DOCKET_MAX_QUEUE", "int", 10_000, 1, 10_000_000),
@@ -50,6 +51,7 @@ class ResolvedOptions:
     url: Optional[str]
     api_key: Optional[str]
     read_key: Optional[str]
+    ca_file: Optional[str]
     spool_dir: Optional[str]
     producer_id: str
     producer_id_given: bool
@@ -149,6 +151,8 @@ def resolve_options(options: Mapping[str, Any]) -> ResolvedOptions:
         key = values[name]
         if key is not None and not _KEY.fullmatch(key):
             raise _invalid(name, "must be a Docket API key (dk_…)")
+    if values["ca_file"] is not None:
+        _check_ca_file(values["ca_file"])
     if url is not None and transport is None and values["api_key"] is None:
         raise _invalid("api_key", "is required with url")
     given = values["producer_id"] is not None
@@ -167,6 +171,18 @@ def resolve_options(options: Mapping[str, Any]) -> ResolvedOptions:
         on_error=on_error,
         transport=transport,
     )
+
+
+def _check_ca_file(path: str) -> None:
+    """``OPTION_INVALID`` unless ``path`` is a readable file of PEM certificates (checked here,
+    once, so that a wrong path fails at construction rather than on every send)."""
+    try:
+        with open(path, "r", encoding="utf-8") as file:
+            text = file.read()
+    except OSError as error:
+        raise _invalid("ca_file", f"cannot be read: {error}") from error
+    if "-----BEGIN CERTIFICATE-----" not in text:
+        raise _invalid("ca_file", f"holds no PEM certificate: {path}")
 
 
 def _resolve_redactor(redact: Any) -> Optional[Redactor]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import email.utils
 import gzip
 import json
+import ssl
 import time
 import urllib.error
 import urllib.parse
@@ -101,14 +102,27 @@ class HttpTransport:
         result = transport.send(Batch(ids=[id], records=[text], seqs=[0]), timeout=30)
     """
 
-    def __init__(self, url: str, api_key: str, *, read_key: Optional[str] = None, use_gzip: bool = True, user_agent: str = "") -> None:
+    def __init__(
+        self,
+        url: str,
+        api_key: str,
+        *,
+        read_key: Optional[str] = None,
+        use_gzip: bool = True,
+        user_agent: str = "",
+        ca_file: Optional[str] = None,
+    ) -> None:
         self._base = url.rstrip("/")
         self._api_key = api_key
         self._read_key = read_key or api_key
         self._gzip = use_gzip
         self._agent = user_agent
         # Never through a proxy from the environment: the ledger is named by its URL.
-        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        handlers: List[Any] = [urllib.request.ProxyHandler({})]
+        if ca_file is not None:
+            # An https: server whose certificate is signed by this CA rather than a public one.
+            handlers.append(urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=ca_file)))
+        self._opener = urllib.request.build_opener(*handlers)
 
     def send(self, batch: Batch, timeout: float) -> SendResult:
         """Delivers one batch: its decisions, then its producer reports (a retry re-sends both;

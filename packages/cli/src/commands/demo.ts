@@ -4,13 +4,14 @@ import { JSON_HELP } from '../command.js';
 import type { Command } from '../command.js';
 import { DEMO_DEFAULT_COUNT, DEMO_MAX_COUNT, runDemo } from '../demo/index.js';
 import { EXIT } from '../exit-codes.js';
+import { CA_FILE_HELP, CA_FILE_OPTION, caFileOf } from '../remote/tls.js';
 import { createProgress, n } from '../output.js';
 
 /** `docket demo`: realistic decisions from three agents, through the SDK, into a running server. */
 export const demo: Command = {
   name: 'demo',
   summary: 'record realistic demo decisions (three agents, two versions each) into a server',
-  help: `Usage: docket demo [--url URL] [--api-key KEY] [--count N] [--quiet] [--json]
+  help: `Usage: docket demo [--url URL] [--api-key KEY] [--ca-file FILE] [--count N] [--quiet] [--json]
 
 Records realistic decisions into a running Docket server through the TypeScript SDK, as an
 agent would: a loan underwriter (credit report, income, DTI, policy rules; approve, decline
@@ -28,6 +29,7 @@ against itself.
 Options:
   --url URL       the server (default: $DOCKET_URL or http://127.0.0.1:7420)
   --api-key KEY   an ingest or admin key (default: $DOCKET_API_KEY)
+${CA_FILE_HELP}
   --count N       how many decisions, 0–${n(DEMO_MAX_COUNT)} (default ${DEMO_DEFAULT_COUNT})
   --quiet         no progress on stderr
 ${JSON_HELP}: {ok, url, recorded, skipped, events: {recorded, skipped}, agents}
@@ -38,6 +40,7 @@ may not record; 3 when the server can't be reached or refuses the data.`,
     const { values, positionals } = parse(argv, {
       url: { type: 'string' },
       'api-key': { type: 'string' },
+      ...CA_FILE_OPTION,
       count: { type: 'string' },
       quiet: { type: 'boolean' },
     });
@@ -59,9 +62,11 @@ may not record; 3 when the server can't be reached or refuses the data.`,
       );
     }
     const progress = createProgress(io, json || values['quiet'] === true);
+    const caFile = caFileOf(values);
     const result = await runDemo({
       url,
       apiKey,
+      ...(caFile === undefined ? {} : { caFile }),
       ...(countText === undefined ? {} : { count: Number(countText) }),
       onProgress: (done, total) => {
         progress.update(`demo: ${n(done)} of ${n(total)} decisions`);

@@ -6,6 +6,7 @@ import { DATA_HELP, DATA_OPTIONS, dataDirOf, JSON_HELP, storeOf } from '../comma
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { ApiClient } from '../remote/api-client.js';
+import { CA_FILE_HELP, CA_FILE_OPTION, caFileOf } from '../remote/tls.js';
 
 /** The bundle from a local log: `all` on an erased decision discloses nothing (nothing is left). */
 async function localBundle(
@@ -44,6 +45,7 @@ ${DATA_HELP}
   --url URL       ask a running server instead (an auditor or admin key; the export is
                   recorded in the tenant's access log)
   --api-key KEY   API key for --url (default: $DOCKET_API_KEY)
+${CA_FILE_HELP}
   --purpose TEXT  why, for the access log (X-Docket-Purpose)
   --decision ID   the decision (or entry) id
   --disclose LIST fields to reveal, comma-separated (e.g. outcome,reasoning,model), or all
@@ -57,6 +59,7 @@ ${JSON_HELP}`,
       out: { type: 'string' },
       url: { type: 'string' },
       'api-key': { type: 'string' },
+      ...CA_FILE_OPTION,
       purpose: { type: 'string' },
     });
     const id = required(values, 'decision');
@@ -75,6 +78,7 @@ ${JSON_HELP}`,
         : await new ApiClient({
             url,
             apiKey: optional(values, 'api-key'),
+            caFile: caFileOf(values),
             purpose: optional(values, 'purpose'),
           }).json<EvidenceBundle>(`/v1/decisions/${encodeURIComponent(id)}/bundle`, {
             disclose: list.join(','),

@@ -5,12 +5,14 @@ import { DATA_HELP, DATA_OPTIONS, dataDirOf, JSON_HELP, pgUrlOf, storeOf } from 
 import type { Command } from '../command.js';
 import { createDemoLog, serveDemo } from '../demo/serve-demo.js';
 import { EXIT } from '../exit-codes.js';
+import { TLS_HELP, TLS_OPTIONS, tlsOf } from '../remote/tls.js';
 
 /** `docket serve`: the HTTP API over the data directory (or PostgreSQL). */
 export const serve: Command = {
   name: 'serve',
   summary: 'run the HTTP API (OpenAPI 3.1 at /openapi.json)',
   help: `Usage: docket serve [--data DIR] [--pg URL] [--host H] [--port N] [--demo]
+                    [--tls-cert FILE --tls-key FILE]
 
 Serves the Docket HTTP API: POST/GET /v1/decisions, proofs, bundles, checkpoints, the access
 log, erasure, /healthz, /readyz, /metrics; the API's OpenAPI 3.1 document is at /openapi.json.
@@ -28,13 +30,19 @@ Options:
 ${DATA_HELP}
   --host H      address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
   --port N      port (default 7420; 0 picks a free one)
+${TLS_HELP}
   --demo        once listening, record the demo's decisions into the default tenant (as
                 'docket demo' does; nothing is duplicated on later starts) and print a key
                 to sign in with: an auditor key, kept in DIR/demo-keys.json (with --json the
                 line also has ui, auditorKey and demo, once the demo is recorded)
 ${JSON_HELP} (one line with url and bootstrap key once listening)
 
-Environment: DOCKET_MAX_BODY_BYTES (default 8388608), DOCKET_MAX_INFLIGHT (1024),
+With --tls-cert and --tls-key the API and the UI are served over HTTPS only; clients that do
+not trust the certificate's CA take it with --ca-file (CLI), caFile (TypeScript SDK) or
+ca_file (Python client), or DOCKET_CA_FILE. Behind a TLS-terminating reverse proxy, serve plain
+HTTP on 127.0.0.1 instead (docs/deploy.md).
+
+Environment: DOCKET_TLS_CERT, DOCKET_TLS_KEY, DOCKET_MAX_BODY_BYTES (default 8388608), DOCKET_MAX_INFLIGHT (1024),
 DOCKET_FLUSH_INTERVAL_MS (200), DOCKET_FLUSH_MAX_ENTRIES (8192).`,
   async run(argv, io) {
     const { values } = parse(argv, {
@@ -42,7 +50,9 @@ DOCKET_FLUSH_INTERVAL_MS (200), DOCKET_FLUSH_MAX_ENTRIES (8192).`,
       host: { type: 'string' },
       port: { type: 'string' },
       demo: { type: 'boolean' },
+      ...TLS_OPTIONS,
     });
+    const tls = tlsOf(values);
     const portText = optional(values, 'port') ?? process.env['DOCKET_PORT'] ?? '7420';
     const port = Number(portText);
     if (!/^\d+$/.test(portText) || port > 65535) {
@@ -50,12 +60,20 @@ DOCKET_FLUSH_INTERVAL_MS (200), DOCKET_FLUSH_MAX_ENTRIES (8192).`,
         where: '--port',
       });
     }
+    if (tls !== undefined && values['demo'] === true) {
+      throw new DocketError(
+        'USAGE',
+        '--demo records over plain HTTP: serve the demo without --tls-cert, or run docket demo --url https://… --ca-file FILE against this server',
+        { where: '--demo' },
+      );
+    }
     const demoLog = values['demo'] === true ? createDemoLog() : undefined;
     const server = await startServer({
       dataDir: dataDirOf(values),
       ...storeOf(values),
       host: optional(values, 'host') ?? process.env['DOCKET_HOST'] ?? '127.0.0.1',
       port,
+      ...(tls === undefined ? {} : { tls }),
       ...(demoLog === undefined ? {} : { log: demoLog.log }),
     });
     if (demoLog !== undefined) {

@@ -11,6 +11,7 @@ import { EXIT } from '../exit-codes.js';
 import { createProgress, formatIssue, n } from '../output.js';
 import type { Io } from '../output.js';
 import { ApiClient } from '../remote/api-client.js';
+import { CA_FILE_HELP, CA_FILE_OPTION, caFileOf } from '../remote/tls.js';
 import { auditRemote } from '../remote/remote-audit.js';
 import type { RemoteLogReport } from '../remote/remote-audit.js';
 
@@ -19,7 +20,7 @@ export const verify: Command = {
   name: 'verify',
   summary: 'audit every log under --data DIR, or check an evidence bundle offline (FILE --key)',
   help: `Usage: docket verify [--data DIR] [--key VKEY] [--checkpoint FILE] [--no-content]
-       docket verify --url URL [--api-key KEY] [--key VKEY] [--checkpoint FILE]
+       docket verify --url URL [--api-key KEY] [--ca-file FILE] [--key VKEY] [--checkpoint FILE]
        docket verify BUNDLE.json --key VKEY [--json]
 
 Full audit of every log under the data directory: the default tenant's decision log, each
@@ -50,6 +51,7 @@ ${DATA_HELP}
   --no-content        skip decrypting content and recomputing commitments
   --url URL           audit through a running server instead of a data directory
   --api-key KEY       API key for --url (default: $DOCKET_API_KEY)
+${CA_FILE_HELP}
   --purpose TEXT      why, for the access log (X-Docket-Purpose; with --url)
   --quiet             no progress on stderr
 ${JSON_HELP}
@@ -64,6 +66,7 @@ ${JSON_HELP}
       quiet: { type: 'boolean' },
       url: { type: 'string' },
       'api-key': { type: 'string' },
+      ...CA_FILE_OPTION,
       purpose: { type: 'string' },
     });
     const json = values['json'] === true;
@@ -148,6 +151,7 @@ const LOG_AUDIT_FLAGS = [
   'no-content',
   'url',
   'api-key',
+  'ca-file',
   'purpose',
   ...Object.keys(DATA_OPTIONS),
 ] as const;
@@ -221,6 +225,7 @@ async function verifyRemote(
   const client = new ApiClient({
     url,
     apiKey: optional(values, 'api-key'),
+    caFile: caFileOf(values),
     purpose: optional(values, 'purpose') ?? 'docket verify --url',
   });
   const checkpointFile = optional(values, 'checkpoint');

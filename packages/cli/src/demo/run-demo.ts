@@ -5,8 +5,9 @@
  * duplicates (counted as skipped) and the log does not grow.
  */
 import { DocketError, errorCodeOr } from '@docket/protocol';
-import { createDocket } from '@docket/sdk';
-import type { SdkError } from '@docket/sdk';
+import { createCaFetch, createDocket } from '@docket/sdk';
+import type { FetchInit, FetchLike, SdkError } from '@docket/sdk';
+import { readCaFile } from '../remote/tls.js';
 import { demoCase, DEMO_SEED } from './cases.js';
 import { CLAIMS_REDACT } from './claims-triage.js';
 import { LOAN_REDACT } from './loan-approval.js';
@@ -30,6 +31,8 @@ export interface DemoOptions {
   readonly url: string;
   /** An ingest or admin key of the tenant to fill. */
   readonly apiKey: string;
+  /** PEM CA file to trust for an `https:` url; default the system roots. */
+  readonly caFile?: string;
   /** How many decisions (default 300, at most 100,000). */
   readonly count?: number;
   /** Another seed gives another, equally deterministic, data set (default `docket-demo-v1`). */
@@ -86,12 +89,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     );
   }
   const seed = options.seed ?? DEMO_SEED;
-  await preflight(base, apiKey);
+  const ca = readCaFile(options.caFile);
+  const fetchOf: FetchLike = ca === undefined ? fetch : createCaFetch(ca);
+  await preflight(fetchOf, base, apiKey);
 
   const errors: SdkError[] = [];
   const docket = createDocket({
     url: base,
     apiKey,
+    ...(options.caFile === undefined ? {} : { caFile: options.caFile }),
     producerId: DEMO_PRODUCER,
     maxQueue: CHUNK * 2,
     maxBatch: 500,
@@ -120,6 +126,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       const delivered = await docket.flush(ROUND_TIMEOUT_MS);
       assertDelivered(docket.stats(), errors, delivered, base);
       const posted = await postEvents(
+        fetchOf,
         base,
         apiKey,
         cases.flatMap((c) => c.events.map((event) => ({ decision: c.id, event }))),
@@ -154,9 +161,9 @@ function checkUrl(url: string): string {
 }
 
 /** A fetch that turns a network failure into `SERVER_UNREACHABLE`. */
-async function call(url: string, init: RequestInit): Promise<Response> {
+async function call(fetchOf: FetchLike, url: string, init: FetchInit): Promise<Response> {
   try {
-    return await fetch(url, { ...init, signal: AbortSignal.timeout(ROUND_TIMEOUT_MS) });
+    return await fetchOf(url, { ...init, signal: AbortSignal.timeout(ROUND_TIMEOUT_MS) });
   } catch (cause) {
     const inner = (cause as Error).cause;
     const why = inner instanceof Error ? inner.message : (cause as Error).message;
@@ -184,8 +191,8 @@ async function problemOf(res: Response): Promise<{ code: string; detail: string 
  * Checks, without writing anything, that `base` is a Docket server and the key may record:
  * an empty batch is authenticated and authorized first, then refused as bad input (400).
  */
-async function preflight(base: string, apiKey: string): Promise<void> {
-  const res = await call(`${base}/v1/decisions`, {
+async function preflight(fetchOf: FetchLike, base: string, apiKey: string): Promise<void> {
+  const res = await call(fetchOf, `${base}/v1/decisions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
     body: '{"decisions":[]}',
@@ -253,6 +260,7 @@ function assertDelivered(
 
 /** Posts events, a few at a time; counts new (201) and known (200) ones. */
 async function postEvents(
+  fetchOf: FetchLike,
   base: string,
   apiKey: string,
   items: readonly { decision: string; event: DemoEvent }[],
@@ -263,7 +271,7 @@ async function postEvents(
   const worker = async (): Promise<void> => {
     while (next < items.length) {
       const { decision, event } = items[next++]!;
-      const res = await call(`${base}/v1/decisions/${decision}/events`, {
+      const res = await call(fetchOf, `${base}/v1/decisions/${decision}/events`, {
         method: 'POST',
         headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
         body: JSON.stringify(event),

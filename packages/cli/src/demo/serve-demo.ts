@@ -85,7 +85,7 @@ export async function serveDemo(
   progress.done();
   const ui = await uiAt(server.url);
   const result: ServeDemoResult = { ui, auditorKey: keys.auditor, demo };
-  if (!json) io.err(banner(server, result, options.dataDir));
+  if (!json) io.err(banner(server, result, options.dataDir, options.pgUrl));
   return result;
 }
 
@@ -175,8 +175,20 @@ async function uiAt(url: string): Promise<string | null> {
   }
 }
 
+/** A PostgreSQL URL without its password, to print. */
+function withoutPassword(url: string): string {
+  const parsed = new URL(url);
+  parsed.password = '';
+  return parsed.href;
+}
+
 /** What a newcomer reads once the server is ready: short, the key last on its own line. */
-function banner(server: DocketServer, result: ServeDemoResult, dataDir: string): string {
+function banner(
+  server: DocketServer,
+  result: ServeDemoResult,
+  dataDir: string,
+  pgUrl: string | undefined,
+): string {
   const { demo } = result;
   const versions = Object.values(demo.agents).reduce((sum, v) => sum + Object.keys(v).length, 0);
   const total = demo.recorded + demo.skipped;
@@ -209,7 +221,11 @@ function banner(server: DocketServer, result: ServeDemoResult, dataDir: string):
     `    export DOCKET_API_KEY=${result.auditorKey}`,
     `    npx docket verify --url ${server.url}                  # audit every proof through the server`,
     `    npx docket export --url ${server.url} --decision ${first} --out bundle.json`,
-    `    npx docket verify --data ${dataDir}                          # the same audit, straight from the files`,
+    // With PostgreSQL the log is in the database, the keys in the data directory: the offline
+    // audit needs both. The URL is printed without its password (node-pg reads PGPASSWORD).
+    pgUrl === undefined
+      ? `    npx docket verify --data ${dataDir}                          # the same audit, straight from the files`
+      : `    npx docket verify --data ${dataDir} --pg '${withoutPassword(pgUrl)}'    # the same audit, straight from the database${new URL(pgUrl).password === '' ? '' : ' (set PGPASSWORD)'}`,
     '',
     '  Ctrl-C stops the server.',
     '',

@@ -1,4 +1,7 @@
 import { DocketError, errorCodeOr } from '@docket/protocol';
+import { createCaFetch } from '@docket/sdk';
+import type { FetchLike } from '@docket/sdk';
+import { readCaFile } from './tls.js';
 
 /** Options of {@link ApiClient}. */
 export interface ApiClientOptions {
@@ -8,6 +11,8 @@ export interface ApiClientOptions {
   readonly apiKey?: string | undefined;
   /** Sent as X-Docket-Purpose (recorded in the access log). */
   readonly purpose?: string | undefined;
+  /** PEM CA file to trust for an `https:` url (`--ca-file`); default the system roots. */
+  readonly caFile?: string | undefined;
 }
 
 /**
@@ -21,6 +26,7 @@ export interface ApiClientOptions {
 export class ApiClient {
   readonly url: string;
   readonly #headers: Record<string, string>;
+  readonly #fetch: FetchLike;
 
   constructor(options: ApiClientOptions) {
     let base: URL;
@@ -47,6 +53,8 @@ export class ApiClient {
         },
       );
     }
+    const ca = readCaFile(options.caFile);
+    this.#fetch = ca === undefined ? fetch : createCaFetch(ca);
     this.#headers = {
       authorization: `Bearer ${apiKey}`,
       ...(options.purpose === undefined ? {} : { 'x-docket-purpose': options.purpose }),
@@ -69,7 +77,7 @@ export class ApiClient {
     for (const [k, v] of Object.entries(query)) target.searchParams.set(k, String(v));
     let res: Response;
     try {
-      res = await fetch(target, { headers: this.#headers });
+      res = await this.#fetch(target, { headers: this.#headers });
     } catch (cause) {
       throw new DocketError(
         'SERVER_UNREACHABLE',

@@ -5,6 +5,8 @@
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { SdkError } from '../errors.js';
+import { createCaFetch } from './ca-fetch.js';
+import type { FetchLike } from './ca-fetch.js';
 import type {
   Batch,
   InclusionProof,
@@ -34,6 +36,8 @@ export interface HttpTransportOptions {
   readonly gzip?: boolean;
   readonly requestTimeoutMs?: number;
   readonly userAgent?: string;
+  /** PEM certificate(s) to trust for an `https:` url instead of Node's bundled roots. */
+  readonly ca?: string | Uint8Array | undefined;
 }
 
 /**
@@ -79,6 +83,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
   const useGzip = options.gzip ?? true;
   const agent = options.userAgent === undefined ? {} : { 'user-agent': options.userAgent };
+  const fetch: FetchLike = options.ca === undefined ? globalThis.fetch : createCaFetch(options.ca);
 
   const signalOf = (signal: AbortSignal): AbortSignal =>
     AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
