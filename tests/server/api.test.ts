@@ -638,9 +638,11 @@ describe('HTTP API', () => {
         items: { index: number; change: unknown; receivedAt?: string }[];
       }>(await as('reader').get(`/v1/changes?agent=loan-${tag}`), 200);
       assert.equal(items.length, 1);
-      assert.deepEqual(items[0]?.change, change);
-      assert.equal(items[0]?.index, first.index);
-      assert.ok(items[0]?.receivedAt !== undefined);
+      const [listed] = items;
+      assert.ok(listed !== undefined);
+      assert.deepEqual(listed.change, change);
+      assert.equal(listed.index, first.index);
+      assert.ok(listed.receivedAt !== undefined);
     });
   });
 
