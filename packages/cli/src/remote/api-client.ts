@@ -59,6 +59,16 @@ export class ApiClient {
     return (await res.json()) as T;
   }
 
+  /** POST a JSON body; resolves with the JSON answer (a problem body is a `DocketError`). */
+  async post<T>(path: string, body: unknown): Promise<T> {
+    const res = await this.#send(new URL(this.url + path), {
+      method: 'POST',
+      headers: { ...this.#headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return (await res.json()) as T;
+  }
+
   /** GET a text resource. */
   async text(path: string): Promise<string> {
     return (await this.#get(path, {})).text();
@@ -67,9 +77,14 @@ export class ApiClient {
   async #get(path: string, query: Record<string, string | number>): Promise<Response> {
     const target = new URL(this.url + path);
     for (const [k, v] of Object.entries(query)) target.searchParams.set(k, String(v));
+    return this.#send(target, { headers: this.#headers });
+  }
+
+  async #send(target: URL, init: RequestInit): Promise<Response> {
+    const path = target.pathname;
     let res: Response;
     try {
-      res = await fetch(target, { headers: this.#headers });
+      res = await fetch(target, init);
     } catch (cause) {
       throw new DocketError(
         'SERVER_UNREACHABLE',
