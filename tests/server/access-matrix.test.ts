@@ -104,6 +104,15 @@ const producerReport = () => ({
   reasons: { QUEUE_FULL: 3 },
 });
 
+const changeRecord = () => ({
+  schema: 'docket.change/v1',
+  id: createUuidV7(),
+  ts: new Date().toISOString(),
+  agent: { id: `matrix-${randomBytes(4).toString('hex')}`, version: '1.0.0' },
+  author: 'a.dev',
+  approver: 'r.risk',
+});
+
 /**
  * One valid request per operation of the document. An operation missing here fails the matrix.
  */
@@ -125,6 +134,23 @@ const MATRIX: Readonly<Record<string, MatrixEntry | PublicEntry>> = {
       assert.equal(results[0]?.status, 'accepted');
       const leaf = (await acmeLeaves(f)).find((l) => l.id === results[0]?.id);
       assert.equal(leaf?.type, 'docket.producer/v1', 'the report is in acme’s own log');
+    },
+  },
+  postChange: {
+    request: () => ({ body: changeRecord() }),
+    acme: async (res, f) => {
+      const { id } = assertOk<{ id: string }>(res, 201);
+      const leaf = (await acmeLeaves(f)).find((l) => l.id === id);
+      assert.equal(leaf?.type, 'docket.change/v1', 'the change is in acme’s own log');
+    },
+  },
+  listChanges: {
+    request: () => ({}),
+    acme: async (res, f) => {
+      const { items } = assertOk<{ items: { index: number; change: { id: string } }[] }>(res, 200);
+      const own = new Set((await acmeLeaves(f)).map((l) => l.id));
+      for (const item of items)
+        assert.ok(own.has(item.change.id), `${item.change.id} is not acme's`);
     },
   },
   listDecisions: {

@@ -606,6 +606,46 @@ describe('HTTP API', () => {
     });
   });
 
+  describe('change records', () => {
+    test('an admin records a change once; a reader lists it with its receive time', async () => {
+      const change = {
+        schema: 'docket.change/v1',
+        id: createUuidV7(),
+        ts: '2026-03-01T09:00:00Z',
+        agent: { id: `loan-${tag}`, version: '2.4.0' },
+        model: { provider: 'openai', name: 'gpt-4o' },
+        prompt: { hash: 'sha256:abc' },
+        policy: { id: 'credit-policy', version: '2026-02' },
+        author: 'a.dev',
+        approver: 'r.risk',
+        replayRun: 'replay-1',
+      };
+      const first = assertOk<{ status: string; index: number }>(
+        await as('admin').post('/v1/changes', change),
+        201,
+      );
+      const again = assertOk<{ status: string; index: number }>(
+        await as('admin').post('/v1/changes', change),
+        200,
+      );
+      assert.deepEqual([again.status, again.index], ['duplicate', first.index]);
+      assertProblem(await as('ingest').post('/v1/changes', change), 403, 'FORBIDDEN');
+      assertProblem(
+        await as('admin').post('/v1/changes', { ...change, id: createUuidV7(), approver: '' }),
+        400,
+      );
+      const { items } = assertOk<{
+        items: { index: number; change: unknown; receivedAt?: string }[];
+      }>(await as('reader').get(`/v1/changes?agent=loan-${tag}`), 200);
+      assert.equal(items.length, 1);
+      const [listed] = items;
+      assert.ok(listed !== undefined);
+      assert.deepEqual(listed.change, change);
+      assert.equal(listed.index, first.index);
+      assert.ok(listed.receivedAt !== undefined);
+    });
+  });
+
   describe('POST /v1/decisions/{id}/events', () => {
     test('effect, override and outcome are recorded; an override needs actor and reason', async () => {
       const record = decision();

@@ -1,3 +1,4 @@
+import { changes } from './commands/changes.js';
 import { demo } from './commands/demo.js';
 import { exportCommand } from './commands/export.js';
 import { erase } from './commands/erase.js';
@@ -11,7 +12,17 @@ import { EXIT, exitCodeFor } from './exit-codes.js';
 import { formatError, processIo } from './output.js';
 import type { Io } from './output.js';
 
-const COMMANDS: readonly Command[] = [serve, demo, ingest, verify, exportCommand, erase, log, keys];
+const COMMANDS: readonly Command[] = [
+  serve,
+  demo,
+  ingest,
+  verify,
+  exportCommand,
+  erase,
+  log,
+  keys,
+  changes,
+];
 
 const USAGE = `docket — a tamper-evident decision audit trail for AI agents
 

@@ -59,6 +59,8 @@ interface PoolItem {
   readonly type: string;
   readonly id: string;
   readonly ts: string;
+  /** The server's receive time: this process's clock when the entry was admitted. */
+  readonly rt: string;
   readonly ref: string | undefined;
   readonly search: Omit<SearchRow, 'index'> | undefined;
   readonly producer: { id: string; seq: number } | undefined;
@@ -210,6 +212,7 @@ export class EntryPool {
         type: entry.type,
         id: entry.id,
         ts: entry.ts,
+        rt: new Date().toISOString(),
         ref: entry.ref,
         search: entry.search,
         producer: entry.producer,
@@ -308,6 +311,7 @@ export class EntryPool {
         index: range.size,
         id: item.id,
         ts: item.ts,
+        rt: item.rt,
         ...(item.producer === undefined ? {} : { producer: item.producer }),
         ...(item.subject === undefined ? {} : { subject: item.subject }),
         ...(item.kid === undefined ? {} : { kid: item.kid }),

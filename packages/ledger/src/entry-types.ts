@@ -1,6 +1,6 @@
 import { ENTRY_TYPES } from '@docket/core';
-import { assertDecision, assertProducerReport } from '@docket/protocol';
-import type { DecisionRecord, JsonValue, ProducerReport } from '@docket/protocol';
+import { assertChangeRecord, assertDecision, assertProducerReport } from '@docket/protocol';
+import type { ChangeRecord, DecisionRecord, JsonValue, ProducerReport } from '@docket/protocol';
 import type { EntryWithContent, LedgerStore } from '@docket/store';
 import type { EntryPool } from './entry-pool.js';
 import { LedgerError } from './errors.js';
@@ -20,7 +20,8 @@ export type EntryBody =
       readonly fields: Record<string, JsonValue>;
     }
   | { readonly kind: 'access'; readonly ts: string; readonly fields: Record<string, JsonValue> }
-  | { readonly kind: 'report'; readonly report: ProducerReport };
+  | { readonly kind: 'report'; readonly report: ProducerReport }
+  | { readonly kind: 'change'; readonly change: ChangeRecord };
 
 /** The result of admitting one request: its index, and whether this admission made the entry. */
 export interface Admitted {
@@ -78,6 +79,14 @@ export const ENTRY_KINDS: EntryKinds = {
       if (body.report.id !== id) throw new LedgerError('INTAKE_INVALID', `${id}: id differs`);
     },
     admit: admitReport,
+  },
+  change: {
+    type: ENTRY_TYPES.change,
+    check(id, body) {
+      assertChangeRecord(body.change);
+      if (body.change.id !== id) throw new LedgerError('INTAKE_INVALID', `${id}: id differs`);
+    },
+    admit: admitChange,
   },
 };
 
@@ -249,6 +258,25 @@ async function admitReport(
     id,
     ts,
     fields: fields as unknown as Record<string, JsonValue>,
+  });
+  return { index, fresh: true };
+}
+
+async function admitChange(
+  ctx: AdmitContext,
+  id: string,
+  { change }: { change: ChangeRecord },
+): Promise<Admitted> {
+  const found = await earlier(ctx.store, id, ENTRY_TYPES.change, undefined);
+  if (found !== undefined) return { index: found, fresh: false };
+  // A change names people (author, approver) by their work identity, never a data subject: it
+  // is stored in clear like an access record, and read back with the log.
+  const { id: _id, ts, schema: _schema, ...fields } = change;
+  const index = await ctx.pool.enqueue({
+    type: ENTRY_TYPES.change,
+    id,
+    ts,
+    fields,
   });
   return { index, fresh: true };
 }

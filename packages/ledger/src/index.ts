@@ -30,6 +30,7 @@ export type {
   LogInfo,
   ReadEntry,
   Receipt,
+  RecordedChange,
 } from './ledger.js';
 export { pgUrlOf, resolveLedgerOptions } from './options.js';
 export {

@@ -1,7 +1,12 @@
 import { existsSync } from 'node:fs';
 import { createNoteSigner, createNoteVerifier } from '@docket/core';
 import type { EvidenceBundle, NoteSigner } from '@docket/core';
-import { assertDecision, assertProducerReport, createUuidV7 } from '@docket/protocol';
+import {
+  assertChangeRecord,
+  assertDecision,
+  assertProducerReport,
+  createUuidV7,
+} from '@docket/protocol';
 import type { JsonValue } from '@docket/protocol';
 import { isSharedLogStore } from '@docket/store';
 import type { EntryWithContent, LedgerStore, SearchQuery } from '@docket/store';
@@ -19,6 +24,7 @@ import { findErasure } from './erasure.js';
 import type { Erasure } from './erasure.js';
 import { LedgerError } from './errors.js';
 import { createEntryBundle } from './export.js';
+import { listChanges } from './changes.js';
 import { IntakeSealer } from './intake-codec.js';
 import { KeyRing } from './keyring.js';
 import { checkLogKey } from './open-checks.js';
@@ -33,6 +39,8 @@ import { LocalSequencer } from './sequencer.js';
 import type { LogParts, Sequencer } from './sequencer.js';
 import { SharedSequencer } from './shared-sequencer.js';
 
+export type { RecordedChange } from './changes.js';
+import type { RecordedChange } from './changes.js';
 export type { Erasure } from './erasure.js';
 export type { ReadEntry } from './read.js';
 export type { InclusionProof, Receipt } from './receipts.js';
@@ -234,6 +242,31 @@ export class Ledger {
     this.#assertOpen();
     assertProducerReport(report);
     return this.#append(report.id, { kind: 'report', report });
+  }
+
+  /**
+   * Appends a change record (`docket.change/v1`): a deployment of an agent version with its model,
+   * prompt and policy, author and approver, and the replay run that tested it. Idempotent by the
+   * change's id; `CHANGE_INVALID` for a bad one.
+   *
+   * @example
+   * await ledger.appendChange({ schema: 'docket.change/v1', id: createUuidV7(), ts, agent, author, approver });
+   */
+  async appendChange(change: unknown): Promise<AppendResult> {
+    this.#assertOpen();
+    assertChangeRecord(change);
+    return this.#append(change.id, { kind: 'change', change });
+  }
+
+  /**
+   * The change records of the log in index order, each as it was recorded, with its index and
+   * the server's receive time; optionally only those of one agent.
+   *
+   * @example
+   * for (const { change, index } of await ledger.changes({ agentId: 'loan-agent' })) print(change);
+   */
+  async changes(filter: { readonly agentId?: string } = {}): Promise<RecordedChange[]> {
+    return listChanges(this.#store, filter);
   }
 
   async #append(id: string, body: EntryBody): Promise<AppendResult> {

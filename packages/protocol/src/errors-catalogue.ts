@@ -59,6 +59,11 @@ export const ERROR_CODES = {
     exit: ISSUES,
     summary: 'the decision record does not match its schema',
   },
+  CHANGE_INVALID: {
+    http: 400,
+    exit: ISSUES,
+    summary: 'the change record does not match its schema',
+  },
   REPORT_INVALID: {
     http: 400,
     exit: ISSUES,

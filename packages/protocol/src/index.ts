@@ -39,6 +39,13 @@ export {
   toSeqRanges,
 } from './producer/index.js';
 export type { ProducerLosses, ProducerReport } from './producer/index.js';
+export {
+  assertChangeRecord,
+  ChangeInvalidError,
+  CHANGE_SCHEMA_V1,
+  checkChangeRecord,
+} from './change/index.js';
+export type { ChangeRecord } from './change/index.js';
 export type {
   BundleErasure,
   Checkpoint,

@@ -10,6 +10,8 @@ export { consider, currentDecisionId, decide, llm, reason, tool } from './contex
 export { runInScope } from './run-scope.js';
 export type { DecisionInput, RecordMeta } from './context.js';
 export { SdkError } from './errors.js';
+export { recordChange } from './changes.js';
+export type { ChangeInput, RecordChangeOptions } from './changes.js';
 export { isJsonObject, toJson, toJsonObject } from './integration/json.js';
 export type { Json, JsonObject, JsonReplacer } from './integration/json.js';
 export { createReporter } from './integration/reporter.js';

@@ -10,6 +10,7 @@ import type { ApiKeyStore } from '@docket/store';
 import { createApiKey } from './auth/api-key.js';
 import { Authenticator } from './auth/authenticator.js';
 import { ServerError } from './errors.js';
+import * as changes from './handlers/changes.js';
 import * as decisions from './handlers/decisions.js';
 import * as keys from './handlers/keys.js';
 import * as log from './handlers/log.js';
@@ -47,6 +48,8 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   getReady: system.getReady,
   getMetrics: system.getMetrics,
   getOpenApi: system.getOpenApi,
+  postChange: changes.postChange,
+  listChanges: changes.listChanges,
 };
 
 /** One structured log line (JSON on stderr by default). */

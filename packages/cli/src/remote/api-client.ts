@@ -1,6 +1,6 @@
 import { DocketError, errorCodeOr } from '@docket/protocol';
 import { createCaFetch } from '@docket/sdk';
-import type { FetchLike } from '@docket/sdk';
+import type { FetchInit, FetchLike } from '@docket/sdk';
 import { readCaFile } from './tls.js';
 
 /** Options of {@link ApiClient}. */
@@ -67,6 +67,16 @@ export class ApiClient {
     return (await res.json()) as T;
   }
 
+  /** POST a JSON body; resolves with the JSON answer (a problem body is a `DocketError`). */
+  async post<T>(path: string, body: unknown): Promise<T> {
+    const res = await this.#send(new URL(this.url + path), {
+      method: 'POST',
+      headers: { ...this.#headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return (await res.json()) as T;
+  }
+
   /** GET a text resource. */
   async text(path: string): Promise<string> {
     return (await this.#get(path, {})).text();
@@ -75,9 +85,14 @@ export class ApiClient {
   async #get(path: string, query: Record<string, string | number>): Promise<Response> {
     const target = new URL(this.url + path);
     for (const [k, v] of Object.entries(query)) target.searchParams.set(k, String(v));
+    return this.#send(target, { headers: this.#headers });
+  }
+
+  async #send(target: URL, init: FetchInit): Promise<Response> {
+    const path = target.pathname;
     let res: Response;
     try {
-      res = await this.#fetch(target, { headers: this.#headers });
+      res = await this.#fetch(target, init);
     } catch (cause) {
       throw new DocketError(
         'SERVER_UNREACHABLE',

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { canonicalize } from '@docket/protocol';
-import { checkCommitments, commitField, createCommitments, SALT_SIZE } from './envelope.js';
+import { CoreError } from '../errors.js';
+import {
+  checkCommitments,
+  commitField,
+  createCommitments,
+  SALT_SIZE,
+  toLeafEnvelope,
+} from './envelope.js';
 
 /** The commitment as specified, assembled the plain way: SHA-256(prefix ‖ salt ‖ JCS([n, v])). */
 const reference = (name: string, value: unknown, salt: Uint8Array): string =>
@@ -85,5 +92,19 @@ describe('createCommitments and checkCommitments', () => {
         [['CONTENT_CHANGED', 'leaf 3.confidence']],
       );
     }
+  });
+});
+
+describe('toLeafEnvelope and the receive time', () => {
+  const old = { type: 'docket.decision/v1', index: 0, id: 'a', ts: 't', commitments: {} };
+  test('an envelope without rt (written before receive times) is still a leaf', () => {
+    assert.deepEqual(toLeafEnvelope(old), old);
+  });
+  test('rt is a string when present', () => {
+    assert.equal(toLeafEnvelope({ ...old, rt: '2026-01-01T00:00:00Z' }).rt, '2026-01-01T00:00:00Z');
+    assert.throws(
+      () => toLeafEnvelope({ ...old, rt: 5 }),
+      (e: unknown) => e instanceof CoreError && e.code === 'LEAF_MALFORMED',
+    );
   });
 });

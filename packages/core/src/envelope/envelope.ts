@@ -13,6 +13,8 @@ export const ENTRY_TYPES = {
   access: 'docket.access/v1',
   /** A producer's report of records it took but never delivered (`docket.producer-report/v1`). */
   producer: 'docket.producer/v1',
+  /** A deployment of an agent version (`docket.change/v1`): model, prompt, policy, approval. */
+  change: 'docket.change/v1',
 } as const;
 
 /** One of {@link ENTRY_TYPES}. */
@@ -130,11 +132,12 @@ export function toLeafEnvelope(value: unknown, where = 'leaf'): LeafEnvelope {
     throw new CoreError('LEAF_MALFORMED', `leaf envelope: ${what}`, { where });
   };
   if (!isRecord(value)) return bad('not a JSON object');
-  const { type, index, id, ts, producer, subject, kid, commitments } = value;
+  const { type, index, id, ts, rt, producer, subject, kid, commitments } = value;
   if (typeof type !== 'string' || !KNOWN_TYPES.has(type)) bad(`unknown type ${String(type)}`);
   if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0) bad('bad index');
   if (typeof id !== 'string' || id === '') bad('bad id');
   if (typeof ts !== 'string') bad('bad ts');
+  if (rt !== undefined && typeof rt !== 'string') bad('bad rt');
   if (subject !== undefined && typeof subject !== 'string') bad('bad subject');
   if (kid !== undefined && typeof kid !== 'string') bad('bad kid');
   if (
@@ -148,7 +151,17 @@ export function toLeafEnvelope(value: unknown, where = 'leaf'): LeafEnvelope {
   if (!isRecord(commitments) || Object.values(commitments).some((c) => typeof c !== 'string')) {
     bad('bad commitments');
   }
-  const known = new Set(['type', 'index', 'id', 'ts', 'producer', 'subject', 'kid', 'commitments']);
+  const known = new Set([
+    'type',
+    'index',
+    'id',
+    'ts',
+    'rt',
+    'producer',
+    'subject',
+    'kid',
+    'commitments',
+  ]);
   const extra = Object.keys(value).find((k) => !known.has(k));
   if (extra !== undefined) bad(`unknown field ${extra}`);
   return value as unknown as LeafEnvelope;

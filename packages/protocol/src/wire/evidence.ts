@@ -21,6 +21,12 @@ export interface LeafEnvelope {
   readonly id: string;
   /** RFC 3339 time the producer gave (decisions) or the ledger assigned (tombstones). */
   readonly ts: string;
+  /**
+   * RFC 3339 time the server received the entry (its sequencer's clock when it admitted it), so
+   * the skew between a producer's `ts` and the server is measurable. Absent in entries written
+   * before receive times were recorded.
+   */
+  readonly rt?: string;
   readonly producer?: { readonly id: string; readonly seq: number };
   /** HMAC-SHA-256 pseudonym of the subject (hex). */
   readonly subject?: string;

@@ -1,6 +1,7 @@
 import { decisionSchemaV1 } from '@docket/protocol';
 import { API_KEY_ROLES, CONTENT_ROLES, READ_ROLES, WRITE_ROLES } from '../auth/roles.js';
 import type { ApiKeyRole } from '../auth/roles.js';
+import { CHANGE_SCHEMAS } from './change-schemas.js';
 
 // The OpenAPI 3.1 document of the Docket HTTP API: the single source of truth. The router is
 // built from `paths` (an operation without a handler fails at start-up), parameters and bodies
@@ -438,6 +439,7 @@ const schemas = {
     required: ['status'],
     properties: { status: { enum: ['ok', 'starting', 'unavailable'] }, detail: { type: 'string' } },
   },
+  ...CHANGE_SCHEMAS,
 };
 
 /** Query parameter helper. */
@@ -725,6 +727,33 @@ export const openApiDocument = {
         ],
         responses: {
           '200': { description: 'A page.', content: json(ref('AccessPage')) },
+          ...AUTH_PROBLEMS,
+        },
+      },
+    },
+    '/v1/changes': {
+      post: {
+        operationId: 'postChange',
+        summary: 'Record a change: the deployment of an agent version and its approval',
+        description:
+          'Appends a docket.change/v1 entry, so decisions made under this version tuple resolve to an approved change (EU AI Act Art. 12, Annex IV; SOC 2 CC8.1). Answers once durable; idempotent by change id.',
+        'x-docket-roles': ['admin'],
+        requestBody: { required: true, content: json(ref('ChangeRecordV1')) },
+        responses: {
+          '201': { description: 'Durable in the log.', content: json(ref('AppendResult')) },
+          '200': { description: 'Already recorded.', content: json(ref('AppendResult')) },
+          '409': problemResponse('The change id is already used by another entry.'),
+          ...BODY_PROBLEMS,
+          ...AUTH_PROBLEMS,
+        },
+      },
+      get: {
+        operationId: 'listChanges',
+        summary: 'The change records of the log, oldest first',
+        'x-docket-roles': READ_ROLES,
+        parameters: [query('agent', identifier, 'Only this agent’s changes.')],
+        responses: {
+          '200': { description: 'Every change.', content: json(ref('ChangePage')) },
           ...AUTH_PROBLEMS,
         },
       },
