@@ -45,6 +45,14 @@ test('an id is a duplicate only of the same kind of entry; across kinds it is ID
 });
 
 test('every kind of entry has an admit function in the one table', () => {
-  assert.deepEqual(Object.keys(ENTRY_KINDS).sort(), ['access', 'decision', 'event', 'report']);
+  assert.deepEqual(Object.keys(ENTRY_KINDS).sort(), [
+    'access',
+    'decision',
+    'event',
+    'hold',
+    'purge',
+    'report',
+    'retention',
+  ]);
   for (const kind of Object.values(ENTRY_KINDS)) assert.equal(typeof kind.admit, 'function');
 });

@@ -30,6 +30,11 @@ export type {
   Receipt,
 } from './ledger.js';
 export { pgUrlOf, resolveLedgerOptions } from './options.js';
+export { cutoffOf, parseDuration } from './retention/duration.js';
+export type { Duration } from './retention/duration.js';
+export type { HoldList, HoldTarget, LegalHold } from './retention/holds.js';
+export type { RetentionInput, RetentionPolicy } from './retention/policies.js';
+export type { PurgeBatch, PurgeKept, PurgeOptions, PurgeReport } from './retention/purge.js';
 export {
   assertTenantName,
   DEFAULT_TENANT,

@@ -13,6 +13,12 @@ export const ENTRY_TYPES = {
   access: 'docket.access/v1',
   /** A producer's report of records it took but never delivered (`docket.producer-report/v1`). */
   producer: 'docket.producer/v1',
+  /** A retention policy set for a tenant or an agent (min and max age, legal basis). */
+  retention: 'docket.retention/v1',
+  /** A legal hold placed or released. */
+  hold: 'docket.hold/v1',
+  /** A purge receipt: the leaves whose content a retention purge removed, and why. */
+  purge: 'docket.purge/v1',
 } as const;
 
 /** One of {@link ENTRY_TYPES}. */
