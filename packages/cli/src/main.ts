@@ -1,6 +1,9 @@
 import { demo } from './commands/demo.js';
 import { exportCommand } from './commands/export.js';
 import { erase } from './commands/erase.js';
+import { holds } from './commands/holds.js';
+import { purge } from './commands/purge.js';
+import { retention } from './commands/retention.js';
 import { ingest } from './commands/ingest.js';
 import { keys } from './commands/keys.js';
 import { log } from './commands/log.js';
@@ -11,7 +14,12 @@ import { EXIT, exitCodeFor } from './exit-codes.js';
 import { formatError, processIo } from './output.js';
 import type { Io } from './output.js';
 
-const COMMANDS: readonly Command[] = [serve, demo, ingest, verify, exportCommand, erase, log, keys];
+/** Retention, legal holds and purge (issue 18). */
+const RETENTION_COMMANDS: readonly Command[] = [retention, holds, purge];
+const COMMANDS: readonly Command[] = [
+  ...[serve, demo, ingest, verify, exportCommand, erase, log, keys],
+  ...RETENTION_COMMANDS,
+];
 
 const USAGE = `docket — a tamper-evident decision audit trail for AI agents
 

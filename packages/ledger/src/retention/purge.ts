@@ -17,6 +17,8 @@ export interface PurgeOptions {
   readonly now?: Date;
   /** Decisions per purge receipt (one store transaction each), default 1000. */
   readonly batchSize?: number;
+  /** Called after each batch is durable (its receipt and the removal committed): progress. */
+  readonly onBatch?: (batch: PurgeBatch) => void;
 }
 
 /** One decision a purge kept although it is past its maximum, and why. */
@@ -119,12 +121,14 @@ export async function runPurge(
       pending = [];
       const plan = await planBatch(store, policy, until, batch);
       const receipt = dryRun ? null : await commit(plan);
-      report.batches.push({
+      const done: PurgeBatch = {
         receipt,
         policy: policy.scope,
         decisions: plan.decisions,
         entries: plan.indices.length,
-      });
+      };
+      report.batches.push(done);
+      options.onBatch?.(done);
       report.purgedDecisions += plan.decisions;
       report.purgedEntries += plan.indices.length;
     };
