@@ -12,6 +12,7 @@ import { ServerError } from './errors.js';
 import * as decisions from './handlers/decisions.js';
 import * as keys from './handlers/keys.js';
 import * as log from './handlers/log.js';
+import * as retention from './handlers/retention.js';
 import * as system from './handlers/system.js';
 import { answerClientError } from './http/client-error.js';
 import type { Handler, Services } from './http/context.js';
@@ -46,6 +47,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   getReady: system.getReady,
   getMetrics: system.getMetrics,
   getOpenApi: system.getOpenApi,
+  ...retention,
 };
 
 /** One structured log line (JSON on stderr by default). */
