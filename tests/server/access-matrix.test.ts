@@ -263,6 +263,57 @@ const MATRIX: Readonly<Record<string, MatrixEntry | PublicEntry>> = {
       assert.notEqual(view.content, null);
     },
   },
+  // Retention, legal holds and purge (issue 18): admin only, each tenant its own.
+  listRetention: {
+    request: () => ({}),
+    acme: (res) => {
+      const { policies } = assertOk<{ policies: { basis: string }[] }>(res, 200);
+      assert.ok(policies.every((p) => p.basis !== 'matrix-default'));
+    },
+  },
+  setRetention: {
+    request: () => ({ body: { max: '10y', min: '6mo', basis: 'matrix-default' } }),
+    acme: async (res, f) => {
+      assertOk(res, 200);
+      // acme's policy is acme's: default's log shows only its own.
+      const own = await api(f.server.url, key(f, 'acme', 'admin')).get('/v1/retention');
+      assert.equal(assertOk<{ policies: unknown[] }>(own, 200).policies.length, 1);
+    },
+  },
+  listHolds: {
+    request: () => ({}),
+    acme: (res) => {
+      const { active } = assertOk<{ active: { reason: string }[] }>(res, 200);
+      assert.ok(active.every((h) => h.reason !== 'matrix-default'));
+    },
+  },
+  createHold: {
+    request: (f) => ({ body: { decision: f.decisionId, reason: 'matrix-default' } }),
+    acme: 'not-found',
+  },
+  releaseHold: {
+    // A fresh hold of default's each time, so every call has one to release.
+    request: async (f) => {
+      const res = await api(f.server.url, key(f, 'default', 'admin')).post('/v1/holds', {
+        decision: f.decisionId,
+        reason: 'matrix-default',
+      });
+      const { id } = assertOk<{ id: string }>(res, 200);
+      return { path: { id }, body: { reason: 'matrix' }, about: id };
+    },
+    acme: 'not-found',
+    unchanged: async (f, spec) => {
+      const res = await api(f.server.url, key(f, 'default', 'admin')).get('/v1/holds');
+      const { active } = assertOk<{ active: { id: string }[] }>(res, 200);
+      assert.ok(active.some((h) => h.id === spec.about));
+    },
+  },
+  postPurge: {
+    request: () => ({ body: { dryRun: true } }),
+    acme: (res) => {
+      assert.equal(assertOk<{ dryRun: boolean }>(res, 200).dryRun, true);
+    },
+  },
   getAccessLog: {
     request: () => ({ query: { limit: '200' } }),
     acme: (res, f) => {

@@ -669,6 +669,61 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
     );
 
     test(
+      'entriesByType returns the entries of one leaf type, in index order, with content',
+      withStore(async ({ store }, b) => {
+        await store.appendBatch(b.next(15));
+        const events = b.entries.filter((e) => e.type === ENTRY_TYPES.event);
+        assert.equal(events.length, 2);
+        assert.deepEqual(
+          (await store.entriesByType(ENTRY_TYPES.event)).map((e) => entryView(e, true)),
+          events.map((e) => entryView(e, true)),
+        );
+        assert.deepEqual(await store.entriesByType('docket.none/v1'), []);
+      }),
+    );
+
+    test(
+      'a batch that purges removes the content and search rows of those entries with it, or nothing',
+      withStore(async ({ store }, b) => {
+        await store.appendBatch(b.next(10));
+        // Decisions with content, and their search rows (one with full text).
+        const purge = b.entries
+          .filter((e) => e.type === ENTRY_TYPES.decision && e.content !== null)
+          .slice(0, 3)
+          .map((e) => e.index);
+        assert.equal(purge.length, 3);
+        const next = b.next(2);
+        // A batch refused (STORE_CONFLICT) purges nothing.
+        await rejectsWith(
+          () => store.appendBatch({ ...next, previousSize: 3, purge }),
+          'STORE_CONFLICT',
+        );
+        for (const i of purge) assert.notEqual((await store.getEntry(i))?.content, null);
+        await store.appendBatch({ ...next, purge });
+        for (const i of purge) {
+          const e = await store.getEntry(i);
+          assert.ok(e !== undefined, 'the entry stays');
+          assert.equal(e.content, null, `content of ${i}`);
+          assert.ok(e.leaf.length > 0, 'the leaf stays');
+        }
+        const found = (await store.searchEntries({ limit: 100 })).map((e) => e.index);
+        for (const i of purge) assert.ok(!found.includes(i), `search row of ${i}`);
+        const kept = b.search.filter((r) => !purge.includes(r.index)).map((r) => r.index);
+        assert.deepEqual(
+          found.sort((x, y) => x - y),
+          kept.sort((x, y) => x - y),
+        );
+        // What the audit expects of a purged decision: no search row, no full-text row.
+        const expected = b.search.map((r) =>
+          purge.includes(r.index)
+            ? { index: r.index, subject: r.subject, ts: r.ts, content: 'purged' as const }
+            : { index: r.index, subject: r.subject, ts: r.ts, content: 'unread' as const },
+        );
+        assert.deepEqual(await store.checkSearchRows(expected, 0, 12), []);
+      }),
+    );
+
+    test(
       'searchEntries applies every filter, newest first, with a cursor and a limit',
       withStore(async ({ store }, b) => {
         await store.appendBatch(b.next(40));

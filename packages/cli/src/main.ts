@@ -2,6 +2,9 @@ import { changes } from './commands/changes.js';
 import { demo } from './commands/demo.js';
 import { exportCommand } from './commands/export.js';
 import { erase } from './commands/erase.js';
+import { holds } from './commands/holds.js';
+import { purge } from './commands/purge.js';
+import { retention } from './commands/retention.js';
 import { ingest } from './commands/ingest.js';
 import { keys } from './commands/keys.js';
 import { log } from './commands/log.js';
@@ -13,15 +16,8 @@ import { formatError, processIo } from './output.js';
 import type { Io } from './output.js';
 
 const COMMANDS: readonly Command[] = [
-  serve,
-  demo,
-  ingest,
-  verify,
-  exportCommand,
-  erase,
-  log,
-  keys,
-  changes,
+  ...[serve, demo, ingest, verify, exportCommand, erase, log, keys, changes],
+  ...[retention, holds, purge],
 ];
 
 const USAGE = `docket — a tamper-evident decision audit trail for AI agents

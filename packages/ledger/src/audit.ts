@@ -23,6 +23,7 @@ import { toSearchColumns, toSortableUtc } from './search-columns.js';
 import type { SearchSource } from './search-columns.js';
 import { checkProducerSeqs, reportedGapsOfContent, toRanges } from './producer-seqs.js';
 import type { ExplainedGap, ReportedGap } from './producer-seqs.js';
+import { PurgeReceipts } from './retention/audit-purges.js';
 import { proveConsistency, readStoredNodes } from './store-proofs.js';
 
 /** Options of {@link auditDataDir}. */
@@ -55,6 +56,8 @@ export interface AuditReport {
   readonly commitmentsChecked: number;
   /** Ids of decisions whose subject was erased (content unreadable by design). */
   readonly erased: string[];
+  /** Entries whose content a retention purge removed, each named by a purge receipt. */
+  readonly purged: number;
   readonly tombstones: number;
   /** Producer reports (`docket.producer/v1`) in the log. */
   readonly producerReports: number;
@@ -302,6 +305,7 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
   const explained = new Map<string, ReportedGap[]>();
   let commitmentsChecked = 0;
   const keys = new Map<string, KeyState>();
+  const purges = new PurgeReceipts();
   let checked = 0;
 
   for await (const batch of store.scanEntries({
@@ -362,13 +366,15 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
             explained.set(producer, list);
           }
         }
-        let fields: Record<string, unknown> | 'erased' | 'unread' = 'unread';
+        let fields: Record<string, unknown> | 'erased' | 'unread' | 'purged' = 'unread';
         if (ctx.ring !== undefined) {
           const r = await checkContent(store, ctx.ring, keys, entry, envelope, where);
           issues.push(...r.issues);
           commitmentsChecked += r.checked;
           fields = r.fields;
           if (r.fields === 'erased') erased.push(entry.id);
+          if (r.fields === 'purged') purges.contentMissing(entry.index, hashLeaf(entry.leaf));
+          if (envelope.type === ENTRY_TYPES.purge) issues.push(...purges.receipt(entry, seen));
         }
         const columns = changedColumns(entry, envelope, fields);
         if (columns.length > 0) {
@@ -409,6 +415,7 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
     ctx.onProgress?.(checked, total);
   }
   await checkSearch(store, [], searchFrom, Number.MAX_SAFE_INTEGER, derived);
+  issues.push(...purges.unexplained());
 
   function checkRoot(size: number): void {
     const signed = rootsBySize.get(size)!;
@@ -563,6 +570,7 @@ async function auditStore(store: LedgerStore, ctx: AuditContext): Promise<AuditR
     checkpoints: count,
     commitmentsChecked,
     erased,
+    purged: purges.purged,
     tombstones,
     producerReports,
     explainedSeqs: sequences.explainedSeqs,
@@ -672,7 +680,7 @@ async function checkSearch(
 function expectedSearchRow(
   index: number,
   envelope: LeafEnvelope,
-  fields: Record<string, unknown> | 'erased' | 'unread',
+  fields: Record<string, unknown> | 'erased' | 'unread' | 'purged',
 ): ExpectedSearchRow {
   // Erasure clears the subject of its decisions' search rows: no lookup by the person remains.
   const subject = fields === 'erased' ? null : (envelope.subject ?? null);
@@ -701,7 +709,7 @@ function expectedSearchRow(
 function changedColumns(
   entry: EntryWithContent,
   envelope: LeafEnvelope,
-  fields: Record<string, unknown> | 'erased' | 'unread',
+  fields: Record<string, unknown> | 'erased' | 'unread' | 'purged',
 ): string[] {
   const columns: string[] = [];
   if (envelope.id !== entry.id) columns.push('id');
@@ -737,12 +745,11 @@ async function checkContent(
   issues: Issue[];
   checked: number;
   /** The content's fields when every commitment matched; else why they can't be used. */
-  fields: Record<string, unknown> | 'erased' | 'unread';
+  fields: Record<string, unknown> | 'erased' | 'unread' | 'purged';
 }> {
   const unread = (issues: Issue[]) => ({ issues, checked: 0, fields: 'unread' as const });
-  if (entry.content === null) {
-    return unread([err('CONTENT_MISSING', 'the content of this entry is missing', where)]);
-  }
+  // Missing content is judged against the purge receipts that follow it (see PurgeReceipts).
+  if (entry.content === null) return { issues: [], checked: 0, fields: 'purged' };
   let bytes: Uint8Array = entry.content;
   if (envelope.kid !== undefined) {
     let key = keys.get(envelope.kid);

@@ -45,6 +45,8 @@ export interface PoolEntry {
   /** The row the entry is searched by (decisions only). */
   readonly search?: Omit<SearchRow, 'index'> | undefined;
   readonly fields: Record<string, JsonValue>;
+  /** A purge receipt's leaves: their content goes in the batch that writes the receipt. */
+  readonly purge?: readonly number[] | undefined;
 }
 
 /** Where a flush's batch goes: the sequencer commits it and publishes its checkpoint. */
@@ -68,6 +70,7 @@ interface PoolItem {
   readonly kid: string | undefined;
   readonly commitments: Record<string, string>;
   readonly content: Buffer;
+  readonly purge: readonly number[] | undefined;
   readonly resolve: (index: number) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -220,6 +223,7 @@ export class EntryPool {
         kid: entry.key?.kid,
         commitments,
         content,
+        purge: entry.purge,
         resolve,
         reject,
       });
@@ -304,6 +308,7 @@ export class EntryPool {
     const entries: EntryWithContent[] = [];
     const search: SearchRow[] = [];
     const subjectKeys: SubjectKeyRow[] = [];
+    const purge: number[] = [];
     const started = performance.now();
     for (const item of items) {
       const envelope: LeafEnvelope = {
@@ -336,6 +341,7 @@ export class EntryPool {
         content: item.content,
       });
       if (item.search !== undefined) search.push({ ...item.search, index: envelope.index });
+      if (item.purge !== undefined) purge.push(...item.purge);
       const newKey = item.kid === undefined ? undefined : this.#unpersistedKeys.get(item.kid);
       if (newKey !== undefined) {
         subjectKeys.push(newKey);
@@ -368,6 +374,7 @@ export class EntryPool {
           createdAt: new Date().toISOString(),
         },
         tree: { size: range.size, edge: range.edge },
+        ...(purge.length === 0 ? {} : { purge }),
       };
       await this.#sink.commit(batch);
       this.#signer.commit(checkpoint);

@@ -50,7 +50,10 @@ test('every kind of entry has an admit function in the one table', () => {
     'change',
     'decision',
     'event',
+    'hold',
+    'purge',
     'report',
+    'retention',
   ]);
   for (const kind of Object.values(ENTRY_KINDS)) assert.equal(typeof kind.admit, 'function');
 });

@@ -5,6 +5,8 @@ import type { EntryWithContent, LedgerStore } from '@docket/store';
 import type { EntryPool } from './entry-pool.js';
 import { LedgerError } from './errors.js';
 import type { KeyRing } from './keyring.js';
+import { admitHold, admitPurge, admitRetention } from './retention/entries.js';
+import type { RetentionBody } from './retention/entries.js';
 import { toSearchColumns } from './search-columns.js';
 
 /**
@@ -21,7 +23,8 @@ export type EntryBody =
     }
   | { readonly kind: 'access'; readonly ts: string; readonly fields: Record<string, JsonValue> }
   | { readonly kind: 'report'; readonly report: ProducerReport }
-  | { readonly kind: 'change'; readonly change: ChangeRecord };
+  | { readonly kind: 'change'; readonly change: ChangeRecord }
+  | RetentionBody;
 
 /** The result of admitting one request: its index, and whether this admission made the entry. */
 export interface Admitted {
@@ -88,6 +91,9 @@ export const ENTRY_KINDS: EntryKinds = {
     },
     admit: admitChange,
   },
+  retention: { type: ENTRY_TYPES.retention, admit: admitRetention },
+  hold: { type: ENTRY_TYPES.hold, admit: admitHold },
+  purge: { type: ENTRY_TYPES.purge, admit: admitPurge },
 };
 
 /** Whether `kind` names a kind of entry of {@link ENTRY_KINDS}. */

@@ -33,6 +33,11 @@ export type {
   RecordedChange,
 } from './ledger.js';
 export { pgUrlOf, resolveLedgerOptions } from './options.js';
+export { cutoffOf, parseDuration } from './retention/duration.js';
+export type { Duration } from './retention/duration.js';
+export type { HoldList, HoldTarget, LegalHold } from './retention/holds.js';
+export type { RetentionInput, RetentionPolicy } from './retention/policies.js';
+export type { PurgeBatch, PurgeKept, PurgeOptions, PurgeReport } from './retention/purge.js';
 export {
   assertTenantName,
   DEFAULT_TENANT,

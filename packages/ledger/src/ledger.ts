@@ -41,6 +41,13 @@ import { SharedSequencer } from './shared-sequencer.js';
 
 export type { RecordedChange } from './changes.js';
 import type { RecordedChange } from './changes.js';
+import { checkErasureAllowed } from './retention/erasure-guard.js';
+import { readHolds } from './retention/holds.js';
+import type { HoldList, HoldTarget } from './retention/holds.js';
+import { checkRetentionInput, readRetentionPolicies } from './retention/policies.js';
+import type { RetentionInput, RetentionPolicy } from './retention/policies.js';
+import { runPurge, toReceiptFields } from './retention/purge.js';
+import type { PurgeOptions, PurgeReport } from './retention/purge.js';
 export type { Erasure } from './erasure.js';
 export type { ReadEntry } from './read.js';
 export type { InclusionProof, Receipt } from './receipts.js';
@@ -169,6 +176,8 @@ export class Ledger {
   readonly #admission: Admission;
   readonly #sequencer: Sequencer;
   #closed = false;
+  /** The purge running in this process, if any: purges run one at a time. */
+  #purging: Promise<void> = Promise.resolve();
 
   /** @internal use {@link openLedger}. */
   constructor(parts: LogParts, sequencer: Sequencer) {
@@ -446,7 +455,115 @@ export class Ledger {
     if (reason.trim() === '')
       throw new LedgerError('REASON_REQUIRED', 'an erasure needs a reason', { where: 'reason' });
     this.#assertOpen();
+    await checkErasureAllowed(this.#store, this.#ring, subjectId, new Date());
     return this.#sequencer.erase({ subjectId, reason, tombstoneId: createUuidV7() });
+  }
+
+  /**
+   * Sets the retention policy of the tenant (this log) or of one agent, as a
+   * `docket.retention/v1` entry (a change to what is kept is audit evidence). A later policy of
+   * the same scope replaces it. `RETENTION_INVALID` (bad duration, no basis, max below min),
+   * `RETENTION_CONFLICT` (with the tenant's or an agent's policy, a maximum before a minimum).
+   *
+   * @example
+   * await ledger.setRetention({ agent: 'loan-agent', min: '25mo', max: '6y', basis: 'Reg B 1002.12' });
+   */
+  async setRetention(input: RetentionInput): Promise<AppendResult> {
+    this.#assertOpen();
+    const now = new Date();
+    const fields = checkRetentionInput(input, await readRetentionPolicies(this.#store), now);
+    return this.#append(createUuidV7(), { kind: 'retention', ts: now.toISOString(), fields });
+  }
+
+  /**
+   * The retention policies in force: one per scope (`tenant`, `agent:<id>`).
+   *
+   * @example
+   * for (const p of await ledger.retentionPolicies()) console.log(p.scope, p.max, p.basis);
+   */
+  async retentionPolicies(): Promise<RetentionPolicy[]> {
+    return readRetentionPolicies(this.#store);
+  }
+
+  /**
+   * Places a legal hold on a subject's, an agent's or one decision's records (a
+   * `docket.hold/v1` entry): none of them is purged or erased until it is released.
+   * `REASON_REQUIRED`, `HOLD_TARGET_NOT_FOUND` for a hold on nothing.
+   *
+   * @example
+   * const { id } = await ledger.placeHold({ subjectId: 'cust-42' }, 'litigation 2026-117');
+   */
+  async placeHold(target: HoldTarget, reason: string): Promise<AppendResult> {
+    if (reason.trim() === '')
+      throw new LedgerError('REASON_REQUIRED', 'a legal hold needs a reason', { where: 'reason' });
+    this.#assertOpen();
+    const ts = new Date().toISOString();
+    return this.#append(createUuidV7(), { kind: 'hold', ts, action: 'place', target, reason });
+  }
+
+  /**
+   * Releases a legal hold in force (a `docket.hold/v1` entry naming it); `HOLD_NOT_FOUND`.
+   *
+   * @example
+   * await ledger.releaseHold(holdId, 'case closed');
+   */
+  async releaseHold(hold: string, reason: string): Promise<AppendResult> {
+    this.#assertOpen();
+    const ts = new Date().toISOString();
+    return this.#append(createUuidV7(), {
+      kind: 'hold',
+      ts,
+      action: 'release',
+      target: { hold },
+      reason,
+    });
+  }
+
+  /**
+   * The legal holds of the log: in force, and released.
+   *
+   * @example
+   * const { active } = await ledger.holds();
+   */
+  async holds(): Promise<HoldList> {
+    return readHolds(this.#store);
+  }
+
+  /**
+   * Purges the content of decisions past their maximum retention (and their events' content),
+   * except those on legal hold, in batches: each batch is one signed purge receipt
+   * (`docket.purge/v1`: policy, basis, the checkpoint, each leaf's index and hash) written in the
+   * same store transaction as the removal. Every leaf stays, so every proof still verifies.
+   * One purge at a time per process; ingest goes on between batches.
+   *
+   * @example
+   * const report = await ledger.purge({ dryRun: true });
+   */
+  async purge(options: PurgeOptions = {}): Promise<PurgeReport> {
+    this.#assertOpen();
+    const run = this.#purging.then(async () => {
+      const policies = await readRetentionPolicies(this.#store);
+      const { active } = await readHolds(this.#store);
+      return runPurge(this.#store, this.#ring, policies, active, options, async (plan) => {
+        const latest = await this.#store.latestCheckpoint();
+        const checkpoint = {
+          size: latest?.size ?? 0,
+          root: Buffer.from(latest?.root ?? []).toString('base64'),
+        };
+        const { id, index } = await this.#append(createUuidV7(), {
+          kind: 'purge',
+          ts: new Date().toISOString(),
+          fields: toReceiptFields(plan, checkpoint),
+          purge: plan.indices,
+        });
+        return { id, index };
+      });
+    });
+    this.#purging = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 
   /**

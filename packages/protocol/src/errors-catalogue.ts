@@ -383,6 +383,38 @@ export const ERROR_CODES = {
     summary: 'the content was erased (its subject key destroyed)',
   },
   ID_CONFLICT: { http: 409, exit: ISSUES, summary: 'a decision id reused with other content' },
+  // Retention, legal holds and purge receipts (issue 18).
+  RETENTION_INVALID: {
+    http: 400,
+    exit: USAGE,
+    summary: 'a retention policy with a bad duration, no basis, or a maximum below its minimum',
+  },
+  RETENTION_CONFLICT: {
+    http: 409,
+    exit: USAGE,
+    summary: 'overlapping retention policies: a maximum would come before a minimum',
+  },
+  HOLD_TARGET_NOT_FOUND: {
+    http: 404,
+    exit: USAGE,
+    summary: 'a legal hold on nothing: no such subject, agent or decision',
+  },
+  HOLD_NOT_FOUND: { http: 404, exit: USAGE, summary: 'no legal hold with this id is in force' },
+  ERASURE_RESTRICTED: {
+    http: 409,
+    exit: USAGE,
+    summary: 'erasure refused (GDPR Art. 17(3)): a legal hold or a minimum retention applies',
+  },
+  PURGE_RECEIPT_MISMATCH: {
+    http: 500,
+    exit: ISSUES,
+    summary: 'a purge receipt names a leaf that is not the one at its index',
+  },
+  PURGE_RECEIPT_CONTENT_REMAINS: {
+    http: 500,
+    exit: ISSUES,
+    summary: 'a purge receipt names an entry whose content is still stored',
+  },
   INTAKE_INVALID: {
     http: 500,
     exit: IO,

@@ -14,6 +14,7 @@ import * as changes from './handlers/changes.js';
 import * as decisions from './handlers/decisions.js';
 import * as keys from './handlers/keys.js';
 import * as log from './handlers/log.js';
+import * as retention from './handlers/retention.js';
 import * as system from './handlers/system.js';
 import { answerClientError } from './http/client-error.js';
 import type { Handler, Services } from './http/context.js';
@@ -50,6 +51,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   getOpenApi: system.getOpenApi,
   postChange: changes.postChange,
   listChanges: changes.listChanges,
+  ...retention,
 };
 
 /** One structured log line (JSON on stderr by default). */

@@ -69,14 +69,18 @@ export interface SearchRow {
 /**
  * A decision's search row as an audit derives it again from the signed leaf and its content.
  * `content` is the columns derived from the content, or why there are none: `erased` (the
- * subject's key is destroyed, so its text must be forgotten too) or `unread` (not decrypted).
+ * subject's key is destroyed, so its text must be forgotten too), `unread` (not decrypted) or
+ * `purged` (a retention purge removed the content: no search row may remain).
  */
 export interface ExpectedSearchRow {
   readonly index: number;
   readonly subject: string | null;
   readonly ts: string;
   readonly content:
-    Pick<SearchRow, 'agentId' | 'agentVersion' | 'action' | 'runId' | 'text'> | 'erased' | 'unread';
+    | Pick<SearchRow, 'agentId' | 'agentVersion' | 'action' | 'runId' | 'text'>
+    | 'erased'
+    | 'unread'
+    | 'purged';
 }
 
 /** A stored search row (or full-text row) that differs from the one derived from the log. */
@@ -119,6 +123,12 @@ export interface SequencedBatch {
   readonly search?: readonly SearchRow[];
   readonly checkpoint: Omit<CheckpointRow, 'seq'>;
   readonly tree: TreeState;
+  /**
+   * Indices of earlier entries whose content a retention purge removes in this same transaction
+   * (contents, search and full-text rows): the batch carries their purge receipt, so the content
+   * is never gone without its receipt, nor the receipt written while the content remains.
+   */
+  readonly purge?: readonly number[];
 }
 
 /** Coordinates of a complete subtree: level, and index at that level. */
@@ -174,6 +184,8 @@ export interface LedgerStore {
   }): AsyncIterable<EntryWithContent[]>;
   countEntries(): Promise<number>;
   entriesBySubject(subject: string): Promise<EntryRow[]>;
+  /** Entries of one leaf type (policies, holds, purge receipts), in index order, with content. */
+  entriesByType(type: string): Promise<EntryWithContent[]>;
   /** Entries whose `ref` is the given id (a decision's events), in index order, with content. */
   entriesByRef(ref: string): Promise<EntryWithContent[]>;
   /** Decisions matching every filter of the query, newest first, with content. */

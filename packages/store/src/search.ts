@@ -72,6 +72,8 @@ export function diffSearchRows(
   const problems: SearchRowProblem[] = [];
   const wanted = new Set<number>();
   for (const e of expected) {
+    // A purged decision keeps no search row: any row left of it is extra.
+    if (e.content === 'purged') continue;
     wanted.add(e.index);
     const s = stored.get(e.index);
     if (s === undefined) {

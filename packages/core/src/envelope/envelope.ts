@@ -15,6 +15,12 @@ export const ENTRY_TYPES = {
   producer: 'docket.producer/v1',
   /** A deployment of an agent version (`docket.change/v1`): model, prompt, policy, approval. */
   change: 'docket.change/v1',
+  /** A retention policy set for a tenant or an agent (min and max age, legal basis). */
+  retention: 'docket.retention/v1',
+  /** A legal hold placed or released. */
+  hold: 'docket.hold/v1',
+  /** A purge receipt: the leaves whose content a retention purge removed, and why. */
+  purge: 'docket.purge/v1',
 } as const;
 
 /** One of {@link ENTRY_TYPES}. */

@@ -2,6 +2,7 @@ import { decisionSchemaV1 } from '@docket/protocol';
 import { API_KEY_ROLES, CONTENT_ROLES, READ_ROLES, WRITE_ROLES } from '../auth/roles.js';
 import type { ApiKeyRole } from '../auth/roles.js';
 import { CHANGE_SCHEMAS } from './change-schemas.js';
+import { retentionPaths } from './retention.js';
 
 // The OpenAPI 3.1 document of the Docket HTTP API: the single source of truth. The router is
 // built from `paths` (an operation without a handler fails at start-up), parameters and bodies
@@ -711,6 +712,9 @@ export const openApiDocument = {
         responses: {
           '200': { description: 'Erased.', content: json(ref('EraseResult')) },
           '404': problemResponse('No decisions about this subject in this tenant.'),
+          '409': problemResponse(
+            'Erasure refused under GDPR Art. 17(3): a legal hold or a minimum retention applies (ERASURE_RESTRICTED); the problem names the hold or policy.',
+          ),
           ...BODY_PROBLEMS,
           ...AUTH_PROBLEMS,
         },
@@ -848,6 +852,12 @@ export const openApiDocument = {
         },
       },
     },
+    ...retentionPaths({
+      json,
+      problemResponse,
+      authProblems: AUTH_PROBLEMS,
+      bodyProblems: BODY_PROBLEMS,
+    }),
   },
   components: {
     securitySchemes: {

@@ -57,6 +57,7 @@ CREATE TABLE IF NOT EXISTS $S.entries (
 );
 CREATE INDEX IF NOT EXISTS entries_subject ON $S.entries (subject) WHERE subject IS NOT NULL;
 CREATE INDEX IF NOT EXISTS entries_ref ON $S.entries (ref) WHERE ref IS NOT NULL;
+CREATE INDEX IF NOT EXISTS entries_type ON $S.entries (type, idx);
 CREATE TABLE IF NOT EXISTS $S.search (
   idx bigint PRIMARY KEY, agent text, agent_version text, subject text, action text,
   ts text NOT NULL, run_id text, words tsvector
@@ -382,6 +383,12 @@ class PostgresStore implements LedgerStore, SharedLogStore {
           [nodes.map((n) => n.level), nodes.map((n) => n.index), nodes.map((n) => n.hash)],
         );
       }
+      const purge = batch.purge ?? [];
+      if (purge.length > 0) {
+        // A retention purge: the content and search rows go with the receipt in this batch.
+        await client.query(`DELETE FROM ${s}.contents WHERE idx = ANY($1::bigint[])`, [purge]);
+        await client.query(`DELETE FROM ${s}.search WHERE idx = ANY($1::bigint[])`, [purge]);
+      }
       // seq numbered like SQLite's rowid (max + 1, no gaps): safe, the tree_size lock is held.
       const c = batch.checkpoint;
       await client.query(
@@ -522,6 +529,8 @@ class PostgresStore implements LedgerStore, SharedLogStore {
     from: number,
     to: number,
   ): Promise<SearchRowProblem[]> {
+    // A purged decision keeps no search row: leaving it out of `q` makes any row left of it extra.
+    expected = expected.filter((e) => e.content !== 'purged');
     const read = (e: ExpectedSearchRow) => (typeof e.content === 'object' ? e.content : undefined);
     // The words are a tsvector: compared with the one the database makes of the derived text,
     // as the batch insert made it. Columns are named as in SearchRow.
@@ -632,6 +641,16 @@ class PostgresStore implements LedgerStore, SharedLogStore {
       'read by subject',
       `SELECT ${this.#entryCols} FROM ${this.#s}.entries e WHERE e.subject = $1 ORDER BY e.idx`,
       [subject],
+    );
+    return rows.map(toEntry);
+  }
+
+  async entriesByType(type: string): Promise<EntryWithContent[]> {
+    const rows = await this.#read<RawEntry>(
+      'read by type',
+      `SELECT ${this.#entryCols}, c.body FROM ${this.#s}.entries e
+       LEFT JOIN ${this.#s}.contents c ON c.idx = e.idx WHERE e.type = $1 ORDER BY e.idx`,
+      [type],
     );
     return rows.map(toEntry);
   }

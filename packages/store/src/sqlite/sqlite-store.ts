@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS entries (
 );
 CREATE INDEX IF NOT EXISTS entries_subject ON entries(subject) WHERE subject IS NOT NULL;
 CREATE INDEX IF NOT EXISTS entries_ref ON entries(ref) WHERE ref IS NOT NULL;
+CREATE INDEX IF NOT EXISTS entries_type ON entries(type, idx);
 CREATE TABLE IF NOT EXISTS search (
   idx INTEGER PRIMARY KEY, agent TEXT, agent_version TEXT, subject TEXT, action TEXT,
   ts TEXT NOT NULL, run_id TEXT
@@ -203,6 +204,12 @@ class SqliteStore implements LedgerStore {
         'INSERT INTO entries (idx, id, type, ts, subject, producer_id, producer_seq, kid, ref, leaf) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       insertContent: db.prepare('INSERT INTO contents (idx, body) VALUES (?, ?)'),
+      byType: db.prepare<[string], RawEntry>(
+        `SELECT ${entryCols}, c.body FROM entries e LEFT JOIN contents c ON c.idx = e.idx WHERE e.type = ? ORDER BY e.idx`,
+      ),
+      purgeContent: db.prepare('DELETE FROM contents WHERE idx = ?'),
+      purgeSearch: db.prepare('DELETE FROM search WHERE idx = ?'),
+      purgeSearchText: db.prepare('DELETE FROM search_text WHERE rowid = ?'),
       insertNode: db.prepare('INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)'),
       insertKey: db.prepare(
         'INSERT INTO subject_keys (kid, subject, wrapped, created_at, erased_at) VALUES (?, ?, ?, ?, ?)',
@@ -278,6 +285,11 @@ class SqliteStore implements LedgerStore {
         if (r.text !== '') s.insertSearchText.run(r.index, r.text);
       }
       for (const n of batch.nodes) s.insertNode.run(n.level, n.index, n.hash);
+      for (const index of batch.purge ?? []) {
+        s.purgeContent.run(index);
+        s.purgeSearch.run(index);
+        s.purgeSearchText.run(index);
+      }
       const c = batch.checkpoint;
       s.insertCheckpoint.run(c.size, c.root, c.note, c.createdAt);
       s.setMeta.run('tree_size', String(batch.tree.size));
@@ -399,6 +411,10 @@ class SqliteStore implements LedgerStore {
 
   entriesBySubject(subject: string): Promise<EntryRow[]> {
     return this.#call('read by subject', () => this.#stmt.bySubject.all(subject).map(toEntry));
+  }
+
+  entriesByType(type: string): Promise<EntryWithContent[]> {
+    return this.#call('read by type', () => this.#stmt.byType.all(type).map(toEntry));
   }
 
   entriesByRef(ref: string): Promise<EntryWithContent[]> {
