@@ -524,6 +524,11 @@ export const ERROR_CODES = {
     exit: ISSUES,
     summary: 'the checkpoint is not a consistent extension of the one the witness cosigned',
   },
+  WITNESS_UNAVAILABLE: {
+    http: 502,
+    exit: IO,
+    summary: 'a witness could not be reached or answered unexpectedly',
+  },
   COSIGNATURE_INVALID: { http: 400, exit: ISSUES, summary: 'a cosignature cannot be made or read' },
 } as const satisfies Readonly<Record<string, ErrorCodeEntry>>;
 

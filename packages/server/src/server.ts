@@ -23,6 +23,8 @@ import { listOperations } from './openapi/document.js';
 import { compileValidators } from './openapi/validator.js';
 import { TenantRegistry } from './tenants.js';
 import type { SharedLedgerOptions } from './tenants.js';
+import { startWitnessing } from './witnessing/start-witnessing.js';
+import type { Witnessing } from './witnessing/start-witnessing.js';
 
 /** Every operation of the document → its handler. A missing one fails at start-up. */
 const HANDLERS: Readonly<Record<string, Handler>> = {
@@ -87,6 +89,11 @@ export interface ServerOptions {
   readonly ledger?: SharedLedgerOptions;
   /** Where log lines go (default: JSON lines on stderr). */
   readonly log?: (line: LogLine) => void;
+  /**
+   * Witnesses to submit every new checkpoint to, each `NAME=URL+VKEY` (c2sp.org/tlog-witness);
+   * `DOCKET_WITNESSES` adds more. Cosignatures go in DIR/cosignatures.db.
+   */
+  readonly witnesses?: readonly string[];
 }
 
 /** A running server. */
@@ -163,6 +170,7 @@ export async function startServer(options: ServerOptions = {}): Promise<DocketSe
   const validators = compileValidators(operations);
   const router = new Router(operations);
   const metrics = new Metrics();
+  let witnessing: Witnessing | undefined;
   const tenants = new TenantRegistry(
     dataDir,
     // On PostgreSQL every log is shared: replicas of this server may serve the same database,
@@ -171,6 +179,7 @@ export async function startServer(options: ServerOptions = {}): Promise<DocketSe
     {
       onFlush: (tenant, kind, _entries, ms) => {
         metrics.flushed(tenant, kind, ms);
+        witnessing?.flushed(tenant, kind);
       },
     },
   );
@@ -189,6 +198,12 @@ export async function startServer(options: ServerOptions = {}): Promise<DocketSe
       await keyStore.insert(row);
       bootstrapKey = text;
     }
+    witnessing = startWitnessing({
+      dataDir,
+      witnesses: options.witnesses,
+      tenants,
+      emit,
+    });
   } catch (error) {
     await keyStore?.close();
     await tenants.close();
@@ -203,6 +218,7 @@ export async function startServer(options: ServerOptions = {}): Promise<DocketSe
     authenticator,
     metrics,
     ready: () => accepting,
+    ...(witnessing === undefined ? {} : { witnessing: witnessing.pump }),
   };
 
   const pipeline = new RequestPipeline({
@@ -248,6 +264,7 @@ export async function startServer(options: ServerOptions = {}): Promise<DocketSe
       });
     });
   } catch (cause) {
+    await witnessing?.close();
     await keyStoreOpen.close();
     await tenants.close();
     throw new ServerError(
@@ -279,6 +296,7 @@ export async function startServer(options: ServerOptions = {}): Promise<DocketSe
         }
         server.closeAllConnections();
         await stopped;
+        await witnessing?.close();
         await tenants.close();
         await keyStoreOpen.close();
         emit('info', 'stopped');

@@ -42,3 +42,5 @@ export type {
   WitnessLogRow,
   WitnessStore,
 } from './witness/sqlite-witness-store.js';
+export { openSqliteCosignatureStore } from './witness/sqlite-cosignature-store.js';
+export type { CosignatureStore } from './witness/sqlite-cosignature-store.js';
