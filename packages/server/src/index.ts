@@ -21,3 +21,5 @@ export type {
 } from './witness/witness-service.js';
 export { ensureWitnessKey, startWitnessServer, WITNESS_FILES } from './witness/witness-server.js';
 export type { WitnessServer, WitnessServerOptions } from './witness/witness-server.js';
+export { parseWitnessConfig, submitCheckpoint, witnessesOf } from './witnessing/witness-client.js';
+export type { SubmitOutcome, WitnessConfig } from './witnessing/witness-client.js';
