@@ -10,13 +10,14 @@ import { keys } from './commands/keys.js';
 import { log } from './commands/log.js';
 import { serve } from './commands/serve.js';
 import { verify } from './commands/verify.js';
+import { witness } from './commands/witness.js';
 import type { Command } from './command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { formatError, processIo } from './output.js';
 import type { Io } from './output.js';
 
 const COMMANDS: readonly Command[] = [
-  ...[serve, demo, ingest, verify, exportCommand, erase, log, keys, changes],
+  ...[serve, demo, ingest, verify, exportCommand, erase, log, keys, changes, witness],
   ...[retention, holds, purge],
 ];
 

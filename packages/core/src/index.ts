@@ -71,3 +71,23 @@ export type {
   TlogProof,
 } from './bundle/index.js';
 export { deriveKey, open, pseudonymize, seal } from './crypto/index.js';
+export {
+  addSignatureLines,
+  checkAddCheckpoint,
+  createCosignatureVerifier,
+  createCosigner,
+  findCosignatures,
+  formatAddCheckpoint,
+  generateCosignerKey,
+  MAX_WITNESS_PROOF_LINES,
+  parseAddCheckpoint,
+  SIG_TYPE_COSIGNATURE_V1,
+} from './witness/index.js';
+export type {
+  AddCheckpointRefusal,
+  AddCheckpointRequest,
+  Cosignature,
+  CosignatureVerifier,
+  Cosigner,
+  WitnessedLog,
+} from './witness/index.js';

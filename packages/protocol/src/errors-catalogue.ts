@@ -531,6 +531,43 @@ export const ERROR_CODES = {
     summary: 'the server answered an error without a known code (the message has the status)',
   },
   NETWORK: { http: 500, exit: IO, summary: 'the browser could not reach the server' },
+  // Witnesses, cosignatures and witness policies (c2sp.org/tlog-witness, tlog-cosignature; issue 19)
+  WITNESS_REQUEST_MALFORMED: {
+    http: 400,
+    exit: USAGE,
+    summary: 'an add-checkpoint request does not parse (C2SP tlog-witness)',
+  },
+  WITNESS_UNKNOWN_LOG: {
+    http: 404,
+    exit: ISSUES,
+    summary: 'the witness does not know the log origin',
+  },
+  WITNESS_LOG_SIGNATURE_INVALID: {
+    http: 403,
+    exit: ISSUES,
+    summary: 'the checkpoint has no valid signature by a key the witness trusts for the log',
+  },
+  WITNESS_OLD_SIZE_INVALID: {
+    http: 400,
+    exit: ISSUES,
+    summary: 'the old size of an add-checkpoint request is above the checkpoint size',
+  },
+  WITNESS_CONFLICT: {
+    http: 409,
+    exit: ISSUES,
+    summary: 'the old size is not the size the witness last cosigned for the log',
+  },
+  WITNESS_PROOF_INVALID: {
+    http: 422,
+    exit: ISSUES,
+    summary: 'the checkpoint is not a consistent extension of the one the witness cosigned',
+  },
+  WITNESS_UNAVAILABLE: {
+    http: 502,
+    exit: IO,
+    summary: 'a witness could not be reached or answered unexpectedly',
+  },
+  COSIGNATURE_INVALID: { http: 400, exit: ISSUES, summary: 'a cosignature cannot be made or read' },
 } as const satisfies Readonly<Record<string, ErrorCodeEntry>>;
 
 /**

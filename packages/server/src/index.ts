@@ -13,3 +13,13 @@ export { API_KEY_ROLES, isApiKeyRole } from './auth/roles.js';
 export type { ApiKeyRole } from './auth/roles.js';
 export { toProblem } from './http/problem.js';
 export type { Problem } from './http/problem.js';
+export { createWitnessService } from './witness/witness-service.js';
+export type {
+  WitnessAnswer,
+  WitnessService,
+  WitnessServiceOptions,
+} from './witness/witness-service.js';
+export { ensureWitnessKey, startWitnessServer, WITNESS_FILES } from './witness/witness-server.js';
+export type { WitnessServer, WitnessServerOptions } from './witness/witness-server.js';
+export { parseWitnessConfig, submitCheckpoint, witnessesOf } from './witnessing/witness-client.js';
+export type { SubmitOutcome, WitnessConfig } from './witnessing/witness-client.js';

@@ -26,6 +26,8 @@ import { listOperations } from './openapi/document.js';
 import { compileValidators } from './openapi/validator.js';
 import { TenantRegistry } from './tenants.js';
 import type { SharedLedgerOptions } from './tenants.js';
+import { startWitnessing } from './witnessing/start-witnessing.js';
+import type { Witnessing } from './witnessing/start-witnessing.js';
 
 /** Every operation of the document → its handler. A missing one fails at start-up. */
 const HANDLERS: Readonly<Record<string, Handler>> = {
@@ -93,6 +95,11 @@ export interface ServerOptions {
   readonly ledger?: SharedLedgerOptions;
   /** Where log lines go (default: JSON lines on stderr). */
   readonly log?: (line: LogLine) => void;
+  /**
+   * Witnesses to submit every new checkpoint to, each `NAME=URL+VKEY` (c2sp.org/tlog-witness);
+   * `DOCKET_WITNESSES` adds more. Cosignatures go in DIR/cosignatures.db.
+   */
+  readonly witnesses?: readonly string[];
   /** Serve HTTPS with this certificate (chain) and private key, PEM; default plain HTTP. */
   readonly tls?: ServerTlsOptions;
 }
@@ -183,6 +190,7 @@ export async function startServer(options: ServerOptions = {}): Promise<DocketSe
   const validators = compileValidators(operations);
   const router = new Router(operations);
   const metrics = new Metrics();
+  let witnessing: Witnessing | undefined;
   const tenants = new TenantRegistry(
     dataDir,
     // On PostgreSQL every log is shared: replicas of this server may serve the same database,
@@ -191,6 +199,7 @@ export async function startServer(options: ServerOptions = {}): Promise<DocketSe
     {
       onFlush: (tenant, kind, _entries, ms) => {
         metrics.flushed(tenant, kind, ms);
+        witnessing?.flushed(tenant, kind);
       },
     },
   );
@@ -209,6 +218,12 @@ export async function startServer(options: ServerOptions = {}): Promise<DocketSe
       await keyStore.insert(row);
       bootstrapKey = text;
     }
+    witnessing = startWitnessing({
+      dataDir,
+      witnesses: options.witnesses,
+      tenants,
+      emit,
+    });
   } catch (error) {
     await keyStore?.close();
     await tenants.close();
@@ -223,6 +238,7 @@ export async function startServer(options: ServerOptions = {}): Promise<DocketSe
     authenticator,
     metrics,
     ready: () => accepting,
+    ...(witnessing === undefined ? {} : { witnessing: witnessing.pump }),
   };
 
   const pipeline = new RequestPipeline({
@@ -284,6 +300,7 @@ export async function startServer(options: ServerOptions = {}): Promise<DocketSe
       });
     });
   } catch (cause) {
+    await witnessing?.close();
     await keyStoreOpen.close();
     await tenants.close();
     throw new ServerError(
@@ -315,6 +332,7 @@ export async function startServer(options: ServerOptions = {}): Promise<DocketSe
         }
         server.closeAllConnections();
         await stopped;
+        await witnessing?.close();
         await tenants.close();
         await keyStoreOpen.close();
         emit('info', 'stopped');

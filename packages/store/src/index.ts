@@ -36,3 +36,11 @@ export { openPostgresApiKeyStore } from './api-keys/postgres-api-key-store.js';
 export type { PostgresApiKeyStoreOptions } from './api-keys/postgres-api-key-store.js';
 export { API_KEYS_FILE, openApiKeyStore } from './api-keys/open-api-key-store.js';
 export type { ApiKeyStoreLocation } from './api-keys/open-api-key-store.js';
+export { openSqliteWitnessStore } from './witness/sqlite-witness-store.js';
+export type {
+  WitnessCheckpoint,
+  WitnessLogRow,
+  WitnessStore,
+} from './witness/sqlite-witness-store.js';
+export { openSqliteCosignatureStore } from './witness/sqlite-cosignature-store.js';
+export type { CosignatureStore } from './witness/sqlite-cosignature-store.js';

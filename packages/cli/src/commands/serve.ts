@@ -31,6 +31,11 @@ ${DATA_HELP}
   --host H      address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
   --port N      port (default 7420; 0 picks a free one)
 ${TLS_HELP}
+  --witness NAME=URL+VKEY
+                submit every new checkpoint to this witness (c2sp.org/tlog-witness; repeat
+                for more; DOCKET_WITNESSES adds more, separated by spaces): in the background,
+                retried while it is down; cosignatures are kept in DIR/cosignatures.db and
+                served with the checkpoint (/v1/checkpoint); /metrics shows each witness's lag
   --demo        once listening, record the demo's decisions into the default tenant (as
                 'docket demo' does; nothing is duplicated on later starts) and print a key
                 to sign in with: an auditor key, kept in DIR/demo-keys.json (with --json the
@@ -51,6 +56,7 @@ DOCKET_FLUSH_INTERVAL_MS (200), DOCKET_FLUSH_MAX_ENTRIES (8192).`,
       port: { type: 'string' },
       demo: { type: 'boolean' },
       ...TLS_OPTIONS,
+      witness: { type: 'string', multiple: true },
     });
     const tls = tlsOf(values);
     const portText = optional(values, 'port') ?? process.env['DOCKET_PORT'] ?? '7420';
@@ -75,6 +81,7 @@ DOCKET_FLUSH_INTERVAL_MS (200), DOCKET_FLUSH_MAX_ENTRIES (8192).`,
       port,
       ...(tls === undefined ? {} : { tls }),
       ...(demoLog === undefined ? {} : { log: demoLog.log }),
+      ...witnessOptionOf(values),
     });
     if (demoLog !== undefined) {
       const json = values['json'] === true;
@@ -125,3 +132,9 @@ DOCKET_FLUSH_INTERVAL_MS (200), DOCKET_FLUSH_MAX_ENTRIES (8192).`,
     return EXIT.ok;
   },
 };
+
+/** `{ witnesses }` from the repeatable --witness flag, or nothing. */
+function witnessOptionOf(values: Record<string, unknown>): { witnesses?: string[] } {
+  const raw = values['witness'];
+  return Array.isArray(raw) && raw.length > 0 ? { witnesses: raw as string[] } : {};
+}

@@ -6,7 +6,9 @@ import { fromCursor, toCursor } from './views.js';
 export const getCheckpoint: Handler = async (ctx) => {
   const { decisions } = await ctx.tenant();
   const { checkpoint } = await decisions.info();
-  return { status: 200, text: checkpoint, contentType: 'text/plain; charset=utf-8' };
+  const witnessing = ctx.services.witnessing;
+  const text = witnessing === undefined ? checkpoint : await witnessing.cosigned(checkpoint);
+  return { status: 200, text, contentType: 'text/plain; charset=utf-8' };
 };
 
 /** GET /v1/proofs/consistency?from=&to= */

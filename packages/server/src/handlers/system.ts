@@ -2,6 +2,7 @@ import { DEFAULT_TENANT } from '@docket/ledger';
 import { principalOf } from '../http/context.js';
 import type { Handler } from '../http/context.js';
 import { openApiDocument } from '../openapi/document.js';
+import { renderWitnessMetrics } from '../witnessing/witness-metrics.js';
 
 /** GET /healthz: the process answers. */
 export const getHealth: Handler = () => Promise.resolve({ status: 200, json: { status: 'ok' } });
@@ -40,9 +41,12 @@ export const getMetrics: Handler = async (ctx) => {
     };
   });
   const visible = (t: string): boolean => tenant === DEFAULT_TENANT || t === tenant;
+  const witnessing = ctx.services.witnessing;
+  const witnessLines =
+    witnessing === undefined ? '' : renderWitnessMetrics(witnessing.status(), visible);
   return {
     status: 200,
-    text: ctx.services.metrics.render(gauges, visible),
+    text: ctx.services.metrics.render(gauges, visible) + witnessLines,
     contentType: 'text/plain; version=0.0.4; charset=utf-8',
   };
 };

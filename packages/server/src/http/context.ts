@@ -2,6 +2,7 @@ import type { ApiKeyStore } from '@docket/store';
 import type { Authenticator, Principal } from '../auth/authenticator.js';
 import type { Metrics } from '../metrics.js';
 import type { TenantLedgers, TenantRegistry } from '../tenants.js';
+import type { WitnessPump } from '../witnessing/witness-pump.js';
 
 /** What a handler may use besides its request. */
 export interface Services {
@@ -11,6 +12,8 @@ export interface Services {
   readonly metrics: Metrics;
   /** False while starting or shutting down. */
   readonly ready: () => boolean;
+  /** Witness cosignatures of checkpoints, when witnesses are configured. */
+  readonly witnessing?: WitnessPump;
 }
 
 /** Actions recorded in a tenant's access log. */
