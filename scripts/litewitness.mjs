@@ -11,19 +11,11 @@
 // that `npm ci` keeps it. v0.6.1 is the newest that builds with this machine's Go (1.26); a
 // cold build (module downloads included) took about 60 s on 2 shared cores.
 import { spawnSync } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { takeBuildLock } from './build-lock.mjs';
 
 export const TORCHWOOD_MODULE = 'filippo.io/torchwood';
 export const TORCHWOOD_VERSION = 'v0.6.1';
@@ -38,45 +30,12 @@ export function builtLitewitness() {
   return BINARIES.every((b) => existsSync(join(dir, b))) ? dir : undefined;
 }
 
-const alive = (pid) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-
-function lock() {
-  const path = join(dir, 'build.lock');
-  const started = Date.now();
-  for (;;) {
-    try {
-      const fd = openSync(path, 'wx');
-      writeFileSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(path, { force: true });
-    } catch (error) {
-      if (error.code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(path, 'utf8'));
-      if (!Number.isInteger(holder) || holder <= 0 || !alive(holder)) {
-        rmSync(path, { force: true });
-        continue;
-      }
-      if (Date.now() - started > BUILD_TIMEOUT_MS)
-        throw new Error(`litewitness: build lock ${path} held by pid ${holder} too long`);
-      sleep(2000);
-    }
-  }
-}
-
 /** Builds litewitness and witnessctl unless present; returns their directory. */
 export function ensureLitewitness() {
   const built = builtLitewitness();
   if (built !== undefined) return built;
   mkdirSync(dir, { recursive: true });
-  const release = lock();
+  const release = takeBuildLock(dir, 'litewitness', BUILD_TIMEOUT_MS);
   try {
     if (builtLitewitness() !== undefined) return dir;
     const bin = join(dir, `bin-${process.pid}`);

@@ -13,20 +13,11 @@
 // Needs Go >= 1.25 (the CLI's go.mod). A cold build (module downloads included) took 224 s and
 // 344 s on 2 shared cores; a reused binary costs nothing.
 import { spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { takeBuildLock } from './build-lock.mjs';
 
 /** The pinned Temporal CLI (its dev server is Temporal Server 1.29.1). */
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
@@ -44,41 +35,6 @@ export function builtTemporalCli() {
   return existsSync(path) ? path : undefined;
 }
 
-const alive = (pid) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-
-/** Takes the build lock (a file with the builder's pid); waits while a live process holds it. */
-function lock() {
-  const path = join(dir, 'build.lock');
-  const started = Date.now();
-  for (;;) {
-    try {
-      const fd = openSync(path, 'wx');
-      writeFileSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(path, { force: true });
-    } catch (error) {
-      if (error.code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(path, 'utf8'));
-      if (!Number.isInteger(holder) || holder <= 0 || !alive(holder)) {
-        rmSync(path, { force: true });
-        continue;
-      }
-      if (Date.now() - started > BUILD_TIMEOUT_MS)
-        throw new Error(`temporal-dev-server: build lock ${path} held by pid ${holder} too long`);
-      sleep(2000);
-    }
-  }
-}
-
 /** Builds the CLI unless it exists; returns its path. Throws with Go's output when it fails. */
 export function ensureTemporalCli() {
   const built = builtTemporalCli();
@@ -86,7 +42,7 @@ export function ensureTemporalCli() {
   if (process.env.DOCKET_TEMPORAL_CLI)
     throw new Error(`DOCKET_TEMPORAL_CLI=${process.env.DOCKET_TEMPORAL_CLI} does not exist`);
   mkdirSync(dir, { recursive: true });
-  const release = lock();
+  const release = takeBuildLock(dir, 'temporal-dev-server', BUILD_TIMEOUT_MS);
   try {
     const target = join(dir, 'temporal');
     if (existsSync(target)) return target;
