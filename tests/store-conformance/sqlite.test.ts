@@ -1,5 +1,8 @@
 // The store conformance suite against the SQLite adapter: a fresh database file per test.
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import { openSqliteStore } from '@docket/store';
 import { tempDir } from '../support/ledger-fixture.js';
 import { openedStores } from './opened-stores.js';
@@ -14,4 +17,19 @@ describeStoreConformance('sqlite', () => {
     tmp.cleanup,
     () => Promise.resolve(files),
   );
+});
+
+test('a new ledger file is owner-only (0600; SQLite gives its WAL the same mode): leaves and subject-less content are in clear', async () => {
+  const tmp = tempDir('docket-store-');
+  try {
+    const path = join(tmp.dir, 'ledger.db');
+    const store = openSqliteStore(path);
+    await store.close();
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+    // Opening again keeps the file as it was.
+    await openSqliteStore(path).close();
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+  } finally {
+    tmp.cleanup();
+  }
 });

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { closeSync, openSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { callSqlite, runSqlite } from './sqlite-call.js';
@@ -96,6 +96,9 @@ export interface SqliteStoreOptions {
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): LedgerStore {
   let db: Database.Database;
   try {
+    // A new store is created owner-only before SQLite opens it (SQLite gives -wal and -shm the
+    // same mode): it holds every leaf and the content of decisions without a subject in clear.
+    if (options.readonly !== true) closeSync(openSync(path, 'a', 0o600));
     db = new Database(path, {
       readonly: options.readonly === true,
       fileMustExist: options.readonly === true,
