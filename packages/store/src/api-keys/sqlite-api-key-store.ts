@@ -1,6 +1,4 @@
-import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { callSqlite } from '../sqlite/sqlite-call.js';
 import {
@@ -11,6 +9,7 @@ import {
 } from './api-key-rows.js';
 import type { RawApiKey } from './api-key-rows.js';
 import type { ApiKeyRow, ApiKeyStore } from './api-key-store.js';
+import { openOwnerOnlySqlite } from '../sqlite/owner-only.js';
 
 // `seq` keeps insertion order, so "oldest first" holds for keys made in the same millisecond.
 const DDL = `
@@ -44,14 +43,7 @@ CREATE INDEX IF NOT EXISTS api_keys_tenant ON api_keys(tenant, seq);
 export function openSqliteApiKeyStore(path: string): ApiKeyStore {
   let db: Database.Database | undefined;
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    // Create the file with its mode before SQLite does (SQLite gives -wal and -shm the same mode).
-    closeSync(openSync(path, 'a', 0o600));
-    db = new Database(path, { fileMustExist: true });
-    // Before anything that locks: a second process opening at the same time waits, not fails.
-    db.pragma('busy_timeout = 5000');
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db = openOwnerOnlySqlite(path);
     const opened = db;
     opened
       .transaction(() => {

@@ -1,8 +1,7 @@
-import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { callSqlite } from '../sqlite/sqlite-call.js';
+import { openOwnerOnlySqlite } from '../sqlite/owner-only.js';
 
 /**
  * The latest checkpoint a witness cosigned for one log.
@@ -87,12 +86,7 @@ CREATE TABLE IF NOT EXISTS checkpoints (
 export function openSqliteWitnessStore(path: string): WitnessStore {
   let db: Database.Database | undefined;
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    closeSync(openSync(path, 'a', 0o600));
-    db = new Database(path, { fileMustExist: true });
-    db.pragma('busy_timeout = 5000');
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db = openOwnerOnlySqlite(path);
     const opened = db;
     opened
       .transaction(() => {
