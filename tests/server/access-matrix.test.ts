@@ -193,6 +193,17 @@ const MATRIX: Readonly<Record<string, MatrixEntry | PublicEntry>> = {
     request: (f) => ({ path: { id: f.decisionId }, query: { disclose: 'outcome' } }),
     acme: 'not-found',
   },
+  getExport: {
+    request: () => ({ query: { proofs: 'true' } }),
+    acme: async (res, f) => {
+      assert.equal(res.status, 200, res.text);
+      const lines = res.text.trimEnd().split('\n');
+      const records = lines.slice(1, -1).map((l) => JSON.parse(l) as { id: string });
+      const own = new Set((await acmeLeaves(f)).map((l) => l.id));
+      assert.ok(records.length > 0, 'acme has decisions of its own');
+      for (const r of records) assert.ok(own.has(r.id), `${r.id} is not acme's`);
+    },
+  },
   getCheckpoint: {
     request: () => ({}),
     acme: async (res, f) => {

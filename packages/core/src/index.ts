@@ -91,3 +91,5 @@ export type {
   Cosigner,
   WitnessedLog,
 } from './witness/index.js';
+export { createExportChecker, EXPORT_FORMAT, finalOutcomeOf } from './export/index.js';
+export type { ExportCheck, ExportChecker } from './export/index.js';

@@ -48,3 +48,11 @@ export {
 export type { LogLocation } from './tenant-logs.js';
 export { proveConsistency, proveInclusion, storeRootAt } from './store-proofs.js';
 export type { FlushListener, LedgerOptions, ResolvedLedgerOptions } from './options.js';
+export {
+  csvHeader,
+  csvRow,
+  CSV_COLUMNS,
+  normalizeSelection,
+  parseSelection,
+} from './bulk-export/index.js';
+export type { ExportLine, ExportOptions } from './bulk-export/index.js';

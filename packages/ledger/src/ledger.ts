@@ -7,7 +7,7 @@ import {
   assertProducerReport,
   createUuidV7,
 } from '@docket/protocol';
-import type { JsonValue } from '@docket/protocol';
+import type { ExportSelection, JsonValue } from '@docket/protocol';
 import { isSharedLogStore } from '@docket/store';
 import type { EntryWithContent, LedgerStore, SearchQuery } from '@docket/store';
 import {
@@ -22,6 +22,8 @@ import { Admission, requireEntry } from './entry-types.js';
 import type { EntryBody } from './entry-types.js';
 import { findErasure } from './erasure.js';
 import type { Erasure } from './erasure.js';
+import { exportRecords } from './bulk-export/records.js';
+import type { ExportLine, ExportOptions } from './bulk-export/records.js';
 import { LedgerError } from './errors.js';
 import { createEntryBundle } from './export.js';
 import { listChanges } from './changes.js';
@@ -441,6 +443,33 @@ export class Ledger {
     const tombstone =
       erasure === null ? undefined : { index: erasure.index, entry: await this.read(erasure.id) };
     return createEntryBundle(this.#store, this, id, entry, disclose, tombstone);
+  }
+
+  /**
+   * Streams a bulk export (`docket.export/v1` lines: header, one record per matching decision with
+   * its final outcome and events, trailer) in index order, in batches; with `withProofs`, each entry
+   * carries its envelope, salts and inclusion proof in the header's checkpoint.
+   *
+   * @example
+   * for await (const line of ledger.exportRecords({ agent: 'loan-approver' })) write(line);
+   */
+  exportRecords(
+    selection: ExportSelection,
+    options: ExportOptions = {},
+  ): AsyncGenerator<ExportLine> {
+    this.#assertOpen();
+    const ring = this.#ring;
+    return exportRecords(
+      {
+        store: this.#store,
+        origin: this.origin,
+        vkey: this.vkey,
+        open: (row) => this.#open(row),
+        pseudonymize: (subjectId) => ring.pseudonymize(subjectId),
+      },
+      selection,
+      options,
+    );
   }
 
   /**

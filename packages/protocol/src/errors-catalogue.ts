@@ -568,6 +568,37 @@ export const ERROR_CODES = {
     summary: 'a witness could not be reached or answered unexpectedly',
   },
   COSIGNATURE_INVALID: { http: 400, exit: ISSUES, summary: 'a cosignature cannot be made or read' },
+  // Bulk export (docket export --select, GET /v1/exports).
+  SELECTION_INVALID: {
+    http: 400,
+    exit: USAGE,
+    summary: 'a bulk export selection with an unknown key, a blank value or a bad period',
+  },
+  EXPORT_MALFORMED: {
+    http: 400,
+    exit: ISSUES,
+    summary: 'a bulk export line that is not what docket.export/v1 says',
+  },
+  EXPORT_NO_PROOFS: {
+    http: 400,
+    exit: ISSUES,
+    summary: 'a bulk export made without --with-proofs cannot be checked',
+  },
+  EXPORT_TRUNCATED: {
+    http: 400,
+    exit: ISSUES,
+    summary: 'a bulk export without its trailer line, or with fewer records than it counts',
+  },
+  EXPORT_FIELD_MISSING: {
+    http: 400,
+    exit: ISSUES,
+    summary: 'a bulk export record leaves out a field its leaf commits to',
+  },
+  EXPORT_FINAL_OUTCOME_MISMATCH: {
+    http: 400,
+    exit: ISSUES,
+    summary: "a bulk export record's final outcome differs from what its fields and events give",
+  },
 } as const satisfies Readonly<Record<string, ErrorCodeEntry>>;
 
 /**

@@ -12,6 +12,7 @@ import { Authenticator } from './auth/authenticator.js';
 import { ServerError } from './errors.js';
 import * as changes from './handlers/changes.js';
 import * as decisions from './handlers/decisions.js';
+import * as exportsHandlers from './handlers/exports.js';
 import * as keys from './handlers/keys.js';
 import * as log from './handlers/log.js';
 import * as retention from './handlers/retention.js';
@@ -54,6 +55,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   postChange: changes.postChange,
   listChanges: changes.listChanges,
   ...retention,
+  getExport: exportsHandlers.getExport,
 };
 
 /** One structured log line (JSON on stderr by default). */

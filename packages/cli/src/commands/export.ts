@@ -6,6 +6,7 @@ import { DATA_HELP, DATA_OPTIONS, dataDirOf, JSON_HELP, storeOf } from '../comma
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { ApiClient } from '../remote/api-client.js';
+import { runBulkExport } from './export-bulk.js';
 import { CA_FILE_HELP, CA_FILE_OPTION, caFileOf } from '../remote/tls.js';
 
 /** The bundle from a local log: `all` on an erased decision discloses nothing (nothing is left). */
@@ -32,13 +33,26 @@ async function localBundle(
 /** `docket export`: an evidence bundle for one decision. */
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'write the evidence bundle of one decision (proof, checkpoint, disclosed fields)',
+  summary:
+    'write the evidence bundle of one decision, or a bulk export of many (--select, JSONL or CSV)',
   help: `Usage: docket export [--data DIR | --url URL] --decision ID [--disclose f1,f2|all] --out FILE
+       docket export [--data DIR | --url URL] --select agent=A,version=V,subject=S,from=T,to=T
+                     [--format jsonl|csv] [--with-proofs] --out FILE
 
 Writes an evidence bundle (docket.bundle/v1, JSON): the leaf envelope, the disclosed fields with
 their salts, the inclusion proof and signed checkpoint (as a c2sp.org/tlog-proof), and the vkey.
 Anyone can check it offline: docket verify FILE --key VKEY.
 Without --disclose, no field is revealed: the bundle proves the decision exists, unchanged.
+
+With --select: a bulk export of every decision the selection matches (all keys optional, each
+must match; from/to are dates or RFC 3339 times on the decision's ts, to exclusive), in log order,
+streamed with flat memory. --format jsonl (default) writes docket.export/v1 JSON Lines: a header,
+one line per decision (its fields, final outcome after overrides, and events), a trailer with the
+count. With --with-proofs the header carries the signed checkpoint and every entry its envelope,
+salts and inclusion proof: docket verify FILE --key VKEY then checks every record offline (that
+each is in the log, unchanged; not that nothing matching was left out). --format csv flattens the
+main fields for spreadsheets (with the final outcome and the events as JSON). Through --url, the
+server records the export (selection and tree size) in the tenant's access log.
 
 Options:
 ${DATA_HELP}
@@ -49,7 +63,11 @@ ${CA_FILE_HELP}
   --purpose TEXT  why, for the access log (X-Docket-Purpose)
   --decision ID   the decision (or entry) id
   --disclose LIST fields to reveal, comma-separated (e.g. outcome,reasoning,model), or all
-  --out FILE      where to write the bundle ('-' for stdout)
+  --out FILE      where to write the bundle or export ('-' for stdout)
+  --select LIST   bulk export: agent=A,version=V,subject=S,from=T,to=T (empty: every decision)
+  --format F      bulk export format: jsonl (default) or csv
+  --with-proofs   bulk export: each record's inclusion proof and the signed checkpoint (jsonl)
+  --quiet         no progress on stderr
 ${JSON_HELP}`,
   async run(argv, io) {
     const { values } = parse(argv, {
@@ -61,7 +79,13 @@ ${JSON_HELP}`,
       'api-key': { type: 'string' },
       ...CA_FILE_OPTION,
       purpose: { type: 'string' },
+      select: { type: 'string' },
+      format: { type: 'string' },
+      'with-proofs': { type: 'boolean' },
+      quiet: { type: 'boolean' },
     });
+    if (values['select'] !== undefined || values['format'] !== undefined)
+      return runBulkExport(values, io);
     const id = required(values, 'decision');
     const out = required(values, 'out');
     const list =

@@ -9,6 +9,7 @@ import { DATA_HELP, DATA_OPTIONS, dataDirOf, JSON_HELP, storeOf } from '../comma
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { createProgress, formatIssue, n } from '../output.js';
+import { isExportFile, verifyExportFile } from './verify-export.js';
 import type { Io } from '../output.js';
 import { ApiClient } from '../remote/api-client.js';
 import { CA_FILE_HELP, CA_FILE_OPTION, caFileOf } from '../remote/tls.js';
@@ -22,6 +23,7 @@ export const verify: Command = {
   help: `Usage: docket verify [--data DIR] [--key VKEY] [--checkpoint FILE] [--no-content]
        docket verify --url URL [--api-key KEY] [--ca-file FILE] [--key VKEY] [--checkpoint FILE]
        docket verify BUNDLE.json --key VKEY [--json]
+       docket verify EXPORT.jsonl --key VKEY [--json]
 
 Full audit of every log under the data directory: the default tenant's decision log, each
 tenant's decision log (DIR/tenants/NAME) and each access log (who read, exported or erased
@@ -40,6 +42,9 @@ report), every commitment recomputed, for the decision log and the access log. T
 itself recorded in the tenant's access log.
 With a BUNDLE file: checks the evidence bundle with nothing but the file and the key (the
 options of a log audit, --checkpoint included, are refused: a bundle has no consistency proof).
+With a bulk EXPORT made by docket export --select … --with-proofs: checks, line by line, the
+signed checkpoint, every record's and event's inclusion and commitments, each final outcome and
+the trailer's count (that each record is in the log unchanged; not that none was left out).
 Exit 0 when everything verifies, 1 when issues were found in any log.
 
 Options:
@@ -88,6 +93,8 @@ ${JSON_HELP}
         throw new DocketError('USAGE', 'checking a bundle needs the log key: --key VKEY', {
           where: '--key',
         });
+      if (isExportFile(bundleFile))
+        return verifyExportFile(bundleFile, key, json, io, values['quiet'] === true);
       return verifyBundleFile(bundleFile, key, json, io);
     }
     const url = optional(values, 'url');

@@ -77,6 +77,11 @@ export class ApiClient {
     return (await res.json()) as T;
   }
 
+  /** GET a resource whose body the caller reads as it streams (a bulk export). */
+  async stream(path: string, query: Record<string, string | number> = {}): Promise<Response> {
+    return this.#get(path, query);
+  }
+
   /** GET a text resource. */
   async text(path: string): Promise<string> {
     return (await this.#get(path, {})).text();

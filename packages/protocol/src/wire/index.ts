@@ -24,3 +24,12 @@ export type {
   LogView,
   Receipt,
 } from './views.js';
+export type {
+  ExportEvent,
+  ExportHeader,
+  ExportProof,
+  ExportRecord,
+  ExportSelection,
+  ExportTrailer,
+  FinalOutcome,
+} from './export.js';

@@ -47,6 +47,8 @@ export interface Reply {
   readonly json?: unknown;
   readonly text?: string;
   readonly contentType?: string;
+  /** A body streamed in chunks (a bulk export), instead of `json` or `text`. */
+  readonly stream?: AsyncIterable<string>;
   readonly headers?: Readonly<Record<string, string>>;
   /** Fields for the request's log line (a subject's pseudonym, never personal data). */
   readonly log?: Readonly<Record<string, string | number>>;

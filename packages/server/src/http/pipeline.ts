@@ -86,11 +86,52 @@ export class RequestPipeline {
       reply = this.#refuse(error, exchange);
       // Drain what is left of a refused body, so the connection can carry the answer.
       if (!req.complete) req.resume();
+    }
+    try {
+      if (reply.stream === undefined) this.#respond(res, exchange, reply);
+      else await this.#streamOut(res, exchange, reply, reply.stream);
     } finally {
       this.#inflight--;
     }
-    this.#respond(res, exchange, reply);
     this.#log(exchange, reply);
+  }
+
+  /**
+   * Respond with a streamed body (a bulk export): chunks written as they come, waiting for the
+   * client to drain; a client that goes away stops the stream. A failure after the headers cuts the
+   * body short (the format's trailer line is then missing, which its readers detect).
+   */
+  async #streamOut(
+    res: ServerResponse,
+    exchange: Exchange,
+    reply: Reply,
+    stream: AsyncIterable<string>,
+  ): Promise<void> {
+    res.writeHead(reply.status, {
+      'content-type': reply.contentType ?? 'application/x-ndjson',
+      'cache-control': 'no-store',
+      'x-request-id': exchange.requestId,
+      ...reply.headers,
+    });
+    try {
+      for await (const chunk of stream) {
+        if (res.destroyed) break;
+        if (!res.write(chunk)) {
+          await new Promise<void>((resolve) => {
+            res.once('drain', resolve);
+            res.once('close', resolve);
+          });
+        }
+      }
+      res.end();
+    } catch (error) {
+      this.#o.emit('error', 'streamed response failed', {
+        requestId: exchange.requestId,
+        operation: exchange.operationId,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
+      res.destroy();
+    }
   }
 
   /** Parse: request id (the client's if well-formed), method, URL. */

@@ -2,6 +2,7 @@ import { decisionSchemaV1 } from '@docket/protocol';
 import { API_KEY_ROLES, CONTENT_ROLES, READ_ROLES, WRITE_ROLES } from '../auth/roles.js';
 import type { ApiKeyRole } from '../auth/roles.js';
 import { CHANGE_SCHEMAS } from './change-schemas.js';
+import { exportPaths } from './exports.js';
 import { retentionPaths } from './retention.js';
 
 // The OpenAPI 3.1 document of the Docket HTTP API: the single source of truth. The router is
@@ -858,6 +859,7 @@ export const openApiDocument = {
       authProblems: AUTH_PROBLEMS,
       bodyProblems: BODY_PROBLEMS,
     }),
+    ...exportPaths({ problemResponse, authProblems: AUTH_PROBLEMS, purposeHeader }),
   },
   components: {
     securitySchemes: {
