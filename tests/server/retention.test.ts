@@ -57,3 +57,50 @@ test('erasure under a hold or a minimum retention: 409 ERASURE_RESTRICTED naming
   const { active } = assertOk<{ active: unknown[] }>(await admin.get('/v1/holds'), 200);
   assert.equal(active.length, 0);
 });
+
+test('docket serve purges on its schedule: content past the maximum goes, with a receipt', async () => {
+  const scheduled = await startTestServer({ purgeIntervalMs: 200 });
+  try {
+    const admin = api(scheduled.url, scheduled.keys.default.admin);
+    const auditor = api(scheduled.url, scheduled.keys.default.auditor);
+    const old = sampleDecision({
+      id: createUuidV7(),
+      ts: new Date(Date.now() - 90 * 86_400_000).toISOString(),
+      subject: { id: 'old-1', type: 'person' },
+    });
+    const young = sampleDecision({ id: createUuidV7(), ts: new Date().toISOString() });
+    assertOk(
+      await api(scheduled.url, scheduled.keys.default.ingest).post('/v1/decisions', {
+        decisions: [old, young],
+      }),
+      200,
+    );
+    assertOk(await admin.post('/v1/retention', { max: '30d', basis: 'GDPR Art. 5(1)(e)' }), 200);
+    const deadline = Date.now() + 20_000;
+    let view: { content: unknown; erased: boolean } | undefined;
+    while (Date.now() < deadline) {
+      view = assertOk<{ content: unknown; erased: boolean }>(
+        await auditor.get(`/v1/decisions/${old.id}`),
+        200,
+      );
+      if (view.content === null) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(view?.content, null, 'the old decision lost its content on schedule');
+    const kept = assertOk<{ content: unknown }>(
+      await auditor.get(`/v1/decisions/${young.id}`),
+      200,
+    );
+    assert.notEqual(kept.content, null, 'the young one is kept');
+    const { entries } = assertOk<{ entries: { leaf: string }[] }>(
+      await auditor.get('/v1/entries?from=0&limit=100'),
+      200,
+    );
+    const types = entries.map(
+      (e) => (JSON.parse(Buffer.from(e.leaf, 'base64').toString('utf8')) as { type: string }).type,
+    );
+    assert.ok(types.includes('docket.purge/v1'), 'a signed purge receipt was appended');
+  } finally {
+    await scheduled.close();
+  }
+});

@@ -459,12 +459,13 @@ export class Ledger {
   ): AsyncGenerator<ExportLine> {
     this.#assertOpen();
     const ring = this.#ring;
+    const keyCache = new Map<string, Uint8Array | null>();
     return exportRecords(
       {
         store: this.#store,
         origin: this.origin,
         vkey: this.vkey,
-        open: (row) => this.#open(row),
+        open: (row) => openEntry(this.#store, ring, row, keyCache),
         pseudonymize: (subjectId) => ring.pseudonymize(subjectId),
       },
       selection,

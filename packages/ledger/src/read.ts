@@ -17,7 +17,8 @@ export interface ReadEntry {
 
 /**
  * Opens a stored entry: parses its envelope and decrypts its content with the subject's data
- * key (fields and salts null when the key was destroyed).
+ * key (fields and salts null when the key was destroyed). `keyCache` (kid → unwrapped key) spares
+ * a long scan the key lookup of each entry; only for one pass, as an erasure doesn't clear it.
  *
  * @example
  * const { fields, erased } = await openEntry(store, ring, await store.getEntryById(id));
@@ -26,13 +27,22 @@ export async function openEntry(
   store: LedgerStore,
   ring: KeyRing,
   entry: EntryWithContent,
+  keyCache?: Map<string, Uint8Array | null>,
 ): Promise<ReadEntry> {
   const envelope = parseLeafEnvelope(entry.leaf, `leaf ${entry.index}`);
   let bytes = entry.content;
   if (bytes !== null && entry.kid !== null) {
-    const row = (await store.getSubjectKeys([entry.kid])).get(entry.kid);
-    const key = row === undefined ? null : ring.unwrap(row);
-    bytes = key === null ? null : open(key.key, bytes, Buffer.from(entry.id, 'utf8'));
+    let key = keyCache?.get(entry.kid);
+    if (key === undefined) {
+      const row = (await store.getSubjectKeys([entry.kid])).get(entry.kid);
+      key = row === undefined ? null : (ring.unwrap(row)?.key ?? null);
+      // A long scan (a bulk export) opens many entries of few subjects: unwrap each key once.
+      if (keyCache !== undefined) {
+        if (keyCache.size >= 10_000) keyCache.clear();
+        keyCache.set(entry.kid, key);
+      }
+    }
+    bytes = key === null ? null : open(key, bytes, Buffer.from(entry.id, 'utf8'));
   }
   if (bytes === null)
     return { index: entry.index, envelope, fields: null, salts: null, erased: true };

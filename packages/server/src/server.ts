@@ -27,6 +27,8 @@ import { listOperations } from './openapi/document.js';
 import { compileValidators } from './openapi/validator.js';
 import { TenantRegistry } from './tenants.js';
 import type { SharedLedgerOptions } from './tenants.js';
+import { startPurgeScheduler } from './retention/purge-scheduler.js';
+import type { PurgeScheduler } from './retention/purge-scheduler.js';
 import { startWitnessing } from './witnessing/start-witnessing.js';
 import type { Witnessing } from './witnessing/start-witnessing.js';
 
@@ -69,6 +71,12 @@ export interface ServerOptions {
   readonly pgUrl?: string;
   /** Default 127.0.0.1. */
   readonly host?: string;
+  /**
+   * Time between two scheduled retention purges of every tenant (`DOCKET_PURGE_INTERVAL_MS`).
+   * Default: one hour on SQLite; off (0) on PostgreSQL, where replicas share the logs and one of
+   * them (or a cron job running `docket purge`) should be given the interval. 0 turns it off.
+   */
+  readonly purgeIntervalMs?: number;
   /** Default 7420; 0 picks a free port. */
   readonly port?: number;
   /** Largest request body once decompressed (`DOCKET_MAX_BODY_BYTES`, default 8 MiB). */
@@ -232,6 +240,16 @@ export async function startServer(options: ServerOptions = {}): Promise<DocketSe
     throw error;
   }
   const keyStoreOpen = keyStore;
+  const purgeInterval = envInt(
+    'DOCKET_PURGE_INTERVAL_MS',
+    options.purgeIntervalMs,
+    pgUrl === undefined ? 3_600_000 : 0,
+    0,
+  );
+  const purges: PurgeScheduler | undefined =
+    purgeInterval > 0
+      ? startPurgeScheduler({ tenants, keys: keyStoreOpen, intervalMs: purgeInterval, emit })
+      : undefined;
   const authenticator = new Authenticator(keyStoreOpen);
   let accepting = true;
   const services: Services = {
@@ -302,6 +320,7 @@ export async function startServer(options: ServerOptions = {}): Promise<DocketSe
       });
     });
   } catch (cause) {
+    await purges?.close();
     await witnessing?.close();
     await keyStoreOpen.close();
     await tenants.close();
@@ -334,6 +353,7 @@ export async function startServer(options: ServerOptions = {}): Promise<DocketSe
         }
         server.closeAllConnections();
         await stopped;
+        await purges?.close();
         await witnessing?.close();
         await tenants.close();
         await keyStoreOpen.close();

@@ -36,6 +36,12 @@ ${TLS_HELP}
                 for more; DOCKET_WITNESSES adds more, separated by spaces): in the background,
                 retried while it is down; cosignatures are kept in DIR/cosignatures.db and
                 served with the checkpoint (/v1/checkpoint); /metrics shows each witness's lag
+  --purge-interval DURATION
+                run the retention purge of every tenant this often (e.g. 1h, 30m, 1d; 0 turns
+                it off): what each tenant's policies (docket retention set) say is past its
+                maximum loses its content, with a signed purge receipt per batch; holds and
+                minimums are honoured. Default 1h on SQLite, off on PostgreSQL (give it to one
+                replica, or run docket purge from cron). DOCKET_PURGE_INTERVAL_MS too.
   --demo        once listening, record the demo's decisions into the default tenant (as
                 'docket demo' does; nothing is duplicated on later starts) and print a key
                 to sign in with: an auditor key, kept in DIR/demo-keys.json (with --json the
@@ -57,6 +63,7 @@ DOCKET_FLUSH_INTERVAL_MS (200), DOCKET_FLUSH_MAX_ENTRIES (8192).`,
       demo: { type: 'boolean' },
       ...TLS_OPTIONS,
       witness: { type: 'string', multiple: true },
+      'purge-interval': { type: 'string' },
     });
     const tls = tlsOf(values);
     const portText = optional(values, 'port') ?? process.env['DOCKET_PORT'] ?? '7420';
@@ -82,6 +89,7 @@ DOCKET_FLUSH_INTERVAL_MS (200), DOCKET_FLUSH_MAX_ENTRIES (8192).`,
       ...(tls === undefined ? {} : { tls }),
       ...(demoLog === undefined ? {} : { log: demoLog.log }),
       ...witnessOptionOf(values),
+      ...purgeIntervalOf(values),
     });
     if (demoLog !== undefined) {
       const json = values['json'] === true;
@@ -137,4 +145,23 @@ DOCKET_FLUSH_INTERVAL_MS (200), DOCKET_FLUSH_MAX_ENTRIES (8192).`,
 function witnessOptionOf(values: Record<string, unknown>): { witnesses?: string[] } {
   const raw = values['witness'];
   return Array.isArray(raw) && raw.length > 0 ? { witnesses: raw as string[] } : {};
+}
+
+/** `{ purgeIntervalMs }` from --purge-interval (`90s`, `30m`, `1h`, `1d`, or `0`), or nothing. */
+function purgeIntervalOf(values: Record<string, unknown>): { purgeIntervalMs?: number } {
+  const raw = values['purge-interval'];
+  if (typeof raw !== 'string') return {};
+  const m = /^(0|([1-9][0-9]{0,6})(s|m|h|d))$/.exec(raw.trim());
+  if (m === null) {
+    throw new DocketError(
+      'USAGE',
+      `--purge-interval is like 30m, 1h or 1d (0: off), not "${raw}"`,
+      {
+        where: '--purge-interval',
+      },
+    );
+  }
+  if (m[1] === '0') return { purgeIntervalMs: 0 };
+  const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[3] as 's' | 'm' | 'h' | 'd'];
+  return { purgeIntervalMs: Number(m[2]) * unit };
 }
