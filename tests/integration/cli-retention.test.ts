@@ -1,6 +1,6 @@
 // docket retention, holds and purge as a user runs them: a real child process, exit codes, --json.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -21,6 +21,17 @@ const docket = (...args: string[]) => {
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 };
 const json = (r: { stdout: string }) => JSON.parse(r.stdout) as Record<string, unknown>;
+const docketAsync = (...args: string[]) =>
+  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => {
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
 
 test('retention set/list, holds, purge --dry-run and purge, then verify passes', () => {
   assert.equal(docket('keys', 'log-generate', '--data', data, '--origin', 'cli.test/ret').code, 0);
@@ -104,4 +115,65 @@ test('retention set/list, holds, purge --dry-run and purge, then verify passes',
   const v = docket('verify', '--data', data, '--json');
   assert.equal(v.code, 0, v.stdout);
   assert.equal(json(v)['purged'], 2);
+});
+
+test('retention, holds and purge with --url: the same through a running server (admin key)', async () => {
+  const { startTestServer } = await import('../support/server.js');
+  const server = await startTestServer();
+  // The server runs in this process: the CLI runs as a child without blocking it.
+  const docket = docketAsync;
+  try {
+    const admin = ['--url', server.url, '--api-key', server.keys.default.admin];
+    const set = await docket(
+      'retention',
+      'set',
+      ...admin,
+      '--max',
+      '6y',
+      '--min',
+      '6mo',
+      '--basis',
+      'EU AI Act Art. 19(1)',
+      '--json',
+    );
+    assert.equal(set.code, 0, set.stderr);
+    const list = json(await docket('retention', 'list', ...admin, '--json')) as {
+      policies: { scope: string; max: string }[];
+    };
+    assert.deepEqual(
+      list.policies.map((p) => [p.scope, p.max]),
+      [['tenant', '6y']],
+    );
+    const nothing = await docket(
+      'holds',
+      'create',
+      ...admin,
+      '--agent',
+      'nobody',
+      '--reason',
+      'case 9',
+    );
+    assert.equal(nothing.code, 2);
+    assert.match(nothing.stderr, /HOLD_TARGET_NOT_FOUND/);
+    const reader = await docket(
+      'retention',
+      'list',
+      '--url',
+      server.url,
+      '--api-key',
+      server.keys.default.reader,
+    );
+    assert.notEqual(reader.code, 0);
+    assert.match(reader.stderr, /FORBIDDEN|403/);
+    const dry = json(await docket('purge', ...admin, '--dry-run', '--json')) as {
+      dryRun: boolean;
+      purgedDecisions: number;
+    };
+    assert.equal(dry.dryRun, true);
+    assert.equal(dry.purgedDecisions, 0);
+    const holds = json(await docket('holds', 'list', ...admin, '--json')) as { active: unknown[] };
+    assert.deepEqual(holds.active, []);
+  } finally {
+    await server.close();
+  }
 });

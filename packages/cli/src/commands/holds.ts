@@ -1,10 +1,14 @@
-import { openLedger } from '@docket/ledger';
 import type { HoldTarget } from '@docket/ledger';
 import { DocketError } from '@docket/protocol';
 import { optional, parse, required } from '../args.js';
-import { DATA_HELP, DATA_OPTIONS, dataDirOf, JSON_HELP, storeOf } from '../command.js';
+import { DATA_HELP, DATA_OPTIONS, JSON_HELP } from '../command.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import {
+  openRetentionTarget,
+  REMOTE_RETENTION_HELP,
+  REMOTE_RETENTION_OPTIONS,
+} from './retention-target.js';
 import { n } from '../output.js';
 
 const SUBCOMMANDS = ['create', 'list', 'release'] as const;
@@ -13,9 +17,9 @@ const SUBCOMMANDS = ['create', 'list', 'release'] as const;
 export const holds: Command = {
   name: 'holds',
   summary: 'legal holds: create, list, release (a held record is never purged nor erased)',
-  help: `Usage: docket holds create [--data DIR] (--subject ID | --agent A | --decision ID) --reason TEXT
-       docket holds list [--data DIR]
-       docket holds release ID [--data DIR] [--reason TEXT]
+  help: `Usage: docket holds create [--data DIR | --url URL] (--subject ID | --agent A | --decision ID) --reason TEXT
+       docket holds list [--data DIR | --url URL]
+       docket holds release ID [--data DIR | --url URL] [--reason TEXT]
 
 create   Places a legal hold (appended to the log): the records it covers are never purged,
          and erasure of their subject is refused (GDPR Art. 17(3)(e)) until it is released.
@@ -26,6 +30,7 @@ release  Releases a hold by its id (appended to the log).
 
 Options:
 ${DATA_HELP}
+${REMOTE_RETENTION_HELP}
   --subject ID    hold every decision about this subject (subject.id as recorded)
   --agent A       hold every decision of this agent
   --decision ID   hold one decision
@@ -34,6 +39,7 @@ ${JSON_HELP}`,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
       ...DATA_OPTIONS,
+      ...REMOTE_RETENTION_OPTIONS,
       subject: { type: 'string' },
       agent: { type: 'string' },
       decision: { type: 'string' },
@@ -48,11 +54,7 @@ ${JSON_HELP}`,
       );
     }
     const json = values['json'] === true;
-    const ledger = await openLedger({
-      dataDir: dataDirOf(values),
-      ...storeOf(values),
-      create: false,
-    });
+    const ledger = await openRetentionTarget(values);
     try {
       if (sub === 'create') {
         const result = await ledger.placeHold(targetOf(values), required(values, 'reason'));

@@ -1,15 +1,19 @@
-import { openLedger } from '@docket/ledger';
 import { parse } from '../args.js';
-import { DATA_HELP, DATA_OPTIONS, dataDirOf, JSON_HELP, storeOf } from '../command.js';
+import { DATA_HELP, DATA_OPTIONS, JSON_HELP } from '../command.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import {
+  openRetentionTarget,
+  REMOTE_RETENTION_HELP,
+  REMOTE_RETENTION_OPTIONS,
+} from './retention-target.js';
 import { n } from '../output.js';
 
 /** `docket purge`: remove the content of records past their maximum retention. */
 export const purge: Command = {
   name: 'purge',
   summary: 'remove the content of records past their maximum retention, with signed receipts',
-  help: `Usage: docket purge [--data DIR] [--dry-run] [--batch N] [--json]
+  help: `Usage: docket purge [--data DIR | --url URL] [--dry-run] [--batch N] [--json]
 
 Removes the content (encrypted or clear fields, search rows, the content of their events) of
 every decision older than the maximum of its retention policy, except decisions on legal hold.
@@ -20,21 +24,19 @@ purge again completes the work. docket verify checks the receipts.
 
 Options:
 ${DATA_HELP}
+${REMOTE_RETENTION_HELP}
   --dry-run     print what would be purged and kept, change nothing
   --batch N     decisions per receipt (default 1000)
 ${JSON_HELP}`,
   async run(argv, io) {
     const { values } = parse(argv, {
       ...DATA_OPTIONS,
+      ...REMOTE_RETENTION_OPTIONS,
       'dry-run': { type: 'boolean' },
       batch: { type: 'string' },
     });
     const batch = values['batch'] === undefined ? undefined : Number(values['batch']);
-    const ledger = await openLedger({
-      dataDir: dataDirOf(values),
-      ...storeOf(values),
-      create: false,
-    });
+    const ledger = await openRetentionTarget(values);
     try {
       const report = await ledger.purge({
         dryRun: values['dry-run'] === true,

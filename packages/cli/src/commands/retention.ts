@@ -1,10 +1,14 @@
-import { openLedger } from '@docket/ledger';
 import type { RetentionPolicy } from '@docket/ledger';
 import { DocketError } from '@docket/protocol';
 import { optional, parse, required } from '../args.js';
-import { DATA_HELP, DATA_OPTIONS, dataDirOf, JSON_HELP, storeOf } from '../command.js';
+import { DATA_HELP, DATA_OPTIONS, JSON_HELP } from '../command.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import {
+  openRetentionTarget,
+  REMOTE_RETENTION_HELP,
+  REMOTE_RETENTION_OPTIONS,
+} from './retention-target.js';
 import { n } from '../output.js';
 
 const SUBCOMMANDS = ['set', 'show', 'list'] as const;
@@ -13,9 +17,9 @@ const SUBCOMMANDS = ['set', 'show', 'list'] as const;
 export const retention: Command = {
   name: 'retention',
   summary: 'retention policies: set, show, list (minimum and maximum age, legal basis)',
-  help: `Usage: docket retention set [--data DIR] [--agent A] --max DURATION [--min DURATION] --basis TEXT
-       docket retention show [--data DIR] [--agent A]
-       docket retention list [--data DIR]
+  help: `Usage: docket retention set [--data DIR | --url URL] [--agent A] --max DURATION [--min DURATION] --basis TEXT
+       docket retention show [--data DIR | --url URL] [--agent A]
+       docket retention list [--data DIR | --url URL]
 
 set   Appends a retention policy to the log (a change to what is kept is audit evidence): for
       the tenant (this log), or for one agent's decisions. A later policy of the same scope
@@ -30,6 +34,7 @@ DURATION is a whole number of days, weeks, calendar months or years: 30d, 12w, 6
 
 Options:
 ${DATA_HELP}
+${REMOTE_RETENTION_HELP}
   --agent A       the agent the policy is for (default: the whole tenant)
   --max DURATION  keep at most this long (GDPR Art. 5(1)(e))
   --min DURATION  keep at least this long (EU AI Act Art. 19: 6mo; HIPAA: 6y)
@@ -38,6 +43,7 @@ ${JSON_HELP}`,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
       ...DATA_OPTIONS,
+      ...REMOTE_RETENTION_OPTIONS,
       agent: { type: 'string' },
       max: { type: 'string' },
       min: { type: 'string' },
@@ -53,11 +59,7 @@ ${JSON_HELP}`,
     }
     const json = values['json'] === true;
     const agent = optional(values, 'agent');
-    const ledger = await openLedger({
-      dataDir: dataDirOf(values),
-      ...storeOf(values),
-      create: false,
-    });
+    const ledger = await openRetentionTarget(values);
     try {
       if (sub === 'set') {
         const min = optional(values, 'min');
