@@ -568,6 +568,21 @@ export const ERROR_CODES = {
     summary: 'a witness could not be reached or answered unexpectedly',
   },
   COSIGNATURE_INVALID: { http: 400, exit: ISSUES, summary: 'a cosignature cannot be made or read' },
+  WITNESS_POLICY_MALFORMED: {
+    http: 400,
+    exit: USAGE,
+    summary: 'a witness policy file does not parse (log, witness, group, quorum lines)',
+  },
+  WITNESS_POLICY_LOG_UNKNOWN: {
+    http: 500,
+    exit: ISSUES,
+    summary: 'the checkpoint has no valid signature by a log the witness policy lists',
+  },
+  WITNESS_QUORUM_MISSING: {
+    http: 500,
+    exit: ISSUES,
+    summary: 'the checkpoint lacks the witness cosignatures the policy’s quorum needs',
+  },
 } as const satisfies Readonly<Record<string, ErrorCodeEntry>>;
 
 /**

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { checkBundle } from '@docket/core';
+import { bundleCheckpoint, checkBundle, checkWitnessPolicy } from '@docket/core';
+import type { WitnessPolicy } from '@docket/core';
 import { DocketError, parseStrictJson } from '@docket/protocol';
 import type { Issue } from '@docket/protocol';
-import { auditDataDir, DEFAULT_TENANT, listTenantLogs } from '@docket/ledger';
+import { auditDataDir, DEFAULT_TENANT, describeLog, listTenantLogs } from '@docket/ledger';
 import type { AuditReport, LogLocation } from '@docket/ledger';
 import { optional, parse } from '../args.js';
 import { DATA_HELP, DATA_OPTIONS, dataDirOf, JSON_HELP, storeOf } from '../command.js';
@@ -13,6 +14,14 @@ import type { Io } from '../output.js';
 import { ApiClient } from '../remote/api-client.js';
 import { CA_FILE_HELP, CA_FILE_OPTION, caFileOf } from '../remote/tls.js';
 import { auditRemote } from '../remote/remote-audit.js';
+import {
+  cosignedLatest,
+  printWitnesses,
+  readPolicy,
+  withPolicyResult,
+  withWitnessPolicy,
+} from '../witness/verify-policy.js';
+import type { WitnessReport } from '../witness/verify-policy.js';
 import type { RemoteLogReport } from '../remote/remote-audit.js';
 
 /** `docket verify`: full audit of every log of a data directory, or offline check of a bundle. */
@@ -22,6 +31,7 @@ export const verify: Command = {
   help: `Usage: docket verify [--data DIR] [--key VKEY] [--checkpoint FILE] [--no-content]
        docket verify --url URL [--api-key KEY] [--ca-file FILE] [--key VKEY] [--checkpoint FILE]
        docket verify BUNDLE.json --key VKEY [--json]
+       docket verify BUNDLE.json --witness-policy FILE [--json]
 
 Full audit of every log under the data directory: the default tenant's decision log, each
 tenant's decision log (DIR/tenants/NAME) and each access log (who read, exported or erased
@@ -40,6 +50,13 @@ report), every commitment recomputed, for the decision log and the access log. T
 itself recorded in the tenant's access log.
 With a BUNDLE file: checks the evidence bundle with nothing but the file and the key (the
 options of a log audit, --checkpoint included, are refused: a bundle has no consistency proof).
+With --witness-policy FILE (docs/witnesses.md: log, witness, group and quorum lines, the format
+of Sigsum's policy files): the checkpoint must be signed by a log the policy lists and carry
+valid cosignatures of witnesses that meet its quorum (k of n), else WITNESS_QUORUM_MISSING naming
+the quorum. For a bundle the log key comes from the policy (no --key needed); for a data
+directory the default decision log's latest checkpoint is checked with the cosignatures kept in
+DIR/cosignatures.db. No hand-kept checkpoint is needed: a rolled-back, forked or re-signed log
+gets no cosignature from an honest witness.
 Exit 0 when everything verifies, 1 when issues were found in any log.
 
 Options:
@@ -49,6 +66,7 @@ ${DATA_HELP}
   --checkpoint FILE   a signed checkpoint of the default decision log saved earlier: the log
                       must extend it
   --no-content        skip decrypting content and recomputing commitments
+  --witness-policy FILE  the witnesses whose cosignatures the checkpoint needs (k of n)
   --url URL           audit through a running server instead of a data directory
   --api-key KEY       API key for --url (default: $DOCKET_API_KEY)
 ${CA_FILE_HELP}
@@ -68,8 +86,10 @@ ${JSON_HELP}
       'api-key': { type: 'string' },
       ...CA_FILE_OPTION,
       purpose: { type: 'string' },
+      'witness-policy': { type: 'string' },
     });
     const json = values['json'] === true;
+    const policy = readPolicy(optional(values, 'witness-policy'));
     const key = optional(values, 'key') ?? process.env['DOCKET_LOG_VKEY'];
     if (positionals.length > 1)
       throw new DocketError('USAGE', 'give at most one bundle file', { where: 'FILE' });
@@ -84,13 +104,21 @@ ${JSON_HELP}
           `--${logOnly} does not apply to a bundle (a bundle carries no consistency proof); audit the log with --data or --url for that`,
           { where: `--${logOnly}` },
         );
-      if (key === undefined)
-        throw new DocketError('USAGE', 'checking a bundle needs the log key: --key VKEY', {
-          where: '--key',
-        });
-      return verifyBundleFile(bundleFile, key, json, io);
+      if (key === undefined && policy === undefined)
+        throw new DocketError(
+          'USAGE',
+          'checking a bundle needs the log key: --key VKEY (or a --witness-policy naming it)',
+          { where: '--key' },
+        );
+      return verifyBundleFile(bundleFile, key, json, io, policy);
     }
     const url = optional(values, 'url');
+    if (url !== undefined && policy !== undefined)
+      throw new DocketError(
+        'USAGE',
+        '--witness-policy applies to a bundle or a data directory; export a bundle with --url',
+        { where: '--witness-policy' },
+      );
     if (url !== undefined) return verifyRemote(url, values, key, json, io);
     const dir = dataDirOf(values);
     const checkpointFile = optional(values, 'checkpoint');
@@ -115,7 +143,18 @@ ${JSON_HELP}
             progress.update(`verify${label}: ${n(checked)} of ${n(total)} entries`);
           },
         });
-        results.push({ ...where, ...report });
+        results.push({
+          ...where,
+          ...(main && policy !== undefined
+            ? withWitnessPolicy(
+                report,
+                await cosignedLatest(
+                  await describeLog(location.dataDir, storeOf(values).pgUrl, location.pgSchema),
+                ),
+                policy,
+              )
+            : report),
+        });
       } catch (error) {
         // Without the default log there is nothing to verify (LEDGER_NOT_FOUND, exit 2, as
         // before); another log that can't be audited fails, and the rest are still checked.
@@ -205,6 +244,8 @@ function printReport(result: LogResult, io: Io): void {
       io.out(`    … ${n(report.erased.length - 20)} more (see --json)\n`);
   }
   printProducerSeqs(report, io);
+  const { witnesses } = report as { witnesses?: WitnessReport };
+  if (witnesses !== undefined) printWitnesses(witnesses, io);
   for (const issue of report.issues.slice(0, 200)) io.out(`${formatIssue(issue)}\n`);
   if (report.issues.length > 200)
     io.out(`  … ${n(report.issues.length - 200)} more issues (see --json)\n`);
@@ -282,9 +323,21 @@ function printProducerSeqs(
   if (more > 0) io.out(`    … ${n(more)} more explained gaps (see --json)\n`);
 }
 
-function verifyBundleFile(file: string, vkey: string, json: boolean, io: Io): number {
+function verifyBundleFile(
+  file: string,
+  key: string | undefined,
+  json: boolean,
+  io: Io,
+  policy: WitnessPolicy | undefined,
+): number {
   const bundle = parseStrictJson(readFileSync(file, 'utf8'));
-  const result = checkBundle(bundle, vkey);
+  const note = bundleCheckpoint(bundle);
+  const witnessed =
+    policy === undefined || note === undefined ? undefined : checkWitnessPolicy(policy, note);
+  // Without --key, the policy's log that signed the checkpoint (else its first: the check fails).
+  const vkey = key ?? witnessed?.logVkey ?? policy?.logs[0] ?? '';
+  const checked = checkBundle(bundle, vkey);
+  const result = withPolicyResult(checked, witnessed);
   if (json) {
     io.out(`${JSON.stringify(result)}\n`);
   } else {
@@ -299,6 +352,7 @@ function verifyBundleFile(file: string, vkey: string, json: boolean, io: Io): nu
     );
     if (result.erased === true)
       io.out('  erased: the subject was erased (a signed tombstone in the same tree proves it)\n');
+    if (result.witnesses !== undefined) printWitnesses(result.witnesses, io);
     if (!result.ok) for (const issue of result.issues) io.out(`${formatIssue(issue)}\n`);
     io.out(result.ok ? 'OK: the bundle verifies\n' : `FAILED: ${n(result.issues.length)} issues\n`);
   }
