@@ -159,6 +159,19 @@ describe('witness policy (docket verify --witness-policy)', { timeout: 240_000 }
       };
       assert.equal(okJson.witnesses.quorum, 'both');
       assert.deepEqual(okJson.witnesses.cosigned.map((c) => c.witness).sort(), ['w1', 'w2']);
+      // The same through a running server: its /v1/checkpoint is cosigned.
+      const remote = await docket(
+        'verify',
+        '--url',
+        first.url,
+        '--api-key',
+        keys.default.auditor,
+        '--witness-policy',
+        policyFile,
+        '--quiet',
+      );
+      assert.equal(remote.code, 0, remote.out);
+      assert.match(remote.out, /witness quorum both: met/);
       await first.stop();
 
       const exported = join(work, 'exported.json');
@@ -208,6 +221,18 @@ describe('witness policy (docket verify --witness-policy)', { timeout: 240_000 }
       const [rolled] = await ingest(server.url, keys, 1);
       await refusedByBoth(server.url, keys);
       const rolledFile = await bundleOf(server.url, keys, rolled!, work);
+      const rolledRemote = await docket(
+        'verify',
+        '--url',
+        server.url,
+        '--api-key',
+        keys.default.auditor,
+        '--witness-policy',
+        policyFile,
+        '--quiet',
+      );
+      assert.equal(rolledRemote.code, 1, rolledRemote.out);
+      assert.match(rolledRemote.out, /WITNESS_QUORUM_MISSING/);
       const rolledNote = bundleCheckpoint(JSON.parse(readFileSync(rolledFile, 'utf8')))!;
       await server.close();
       for (const config of configs) {

@@ -55,7 +55,7 @@ of Sigsum's policy files): the checkpoint must be signed by a log the policy lis
 valid cosignatures of witnesses that meet its quorum (k of n), else WITNESS_QUORUM_MISSING naming
 the quorum. For a bundle the log key comes from the policy (no --key needed); for a data
 directory the default decision log's latest checkpoint is checked with the cosignatures kept in
-DIR/cosignatures.db. No hand-kept checkpoint is needed: a rolled-back, forked or re-signed log
+DIR/cosignatures.db; with --url, the server's /v1/checkpoint as served (cosigned). No hand-kept checkpoint is needed: a rolled-back, forked or re-signed log
 gets no cosignature from an honest witness.
 Exit 0 when everything verifies, 1 when issues were found in any log.
 
@@ -113,13 +113,7 @@ ${JSON_HELP}
       return verifyBundleFile(bundleFile, key, json, io, policy);
     }
     const url = optional(values, 'url');
-    if (url !== undefined && policy !== undefined)
-      throw new DocketError(
-        'USAGE',
-        '--witness-policy applies to a bundle or a data directory; export a bundle with --url',
-        { where: '--witness-policy' },
-      );
-    if (url !== undefined) return verifyRemote(url, values, key, json, io);
+    if (url !== undefined) return verifyRemote(url, values, key, json, io, policy);
     const dir = dataDirOf(values);
     const checkpointFile = optional(values, 'checkpoint');
     const trustedCheckpoint =
@@ -262,6 +256,7 @@ async function verifyRemote(
   vkey: string | undefined,
   json: boolean,
   io: Io,
+  policy: WitnessPolicy | undefined,
 ): Promise<number> {
   const client = new ApiClient({
     url,
@@ -271,7 +266,7 @@ async function verifyRemote(
   });
   const checkpointFile = optional(values, 'checkpoint');
   const progress = createProgress(io, values['quiet'] === true || json);
-  const result = await auditRemote(client, {
+  let result = await auditRemote(client, {
     vkey,
     trustedCheckpoint:
       checkpointFile === undefined ? undefined : readFileSync(checkpointFile, 'utf8'),
@@ -280,6 +275,17 @@ async function verifyRemote(
     },
   });
   progress.done();
+  if (policy !== undefined) {
+    // The server's latest decision-log checkpoint, with the cosignatures it holds.
+    const note = await client.text('/v1/checkpoint');
+    result = {
+      ...result,
+      logs: result.logs.map((log) =>
+        log.kind === 'decisions' ? withWitnessPolicy(log, note, policy) : log,
+      ),
+    };
+    result = { ...result, ok: result.logs.every((log) => log.ok) };
+  }
   if (json) {
     io.out(`${JSON.stringify({ ok: result.ok, url: client.url, logs: result.logs })}\n`);
   } else {
@@ -298,6 +304,8 @@ function printRemoteReport(url: string, report: RemoteLogReport, io: Io): void {
     `  key ${report.vkey}${report.vkeySource === 'server' ? ' (as the server announced it; pin it with --key)' : ''}\n`,
   );
   printProducerSeqs(report, io);
+  const { witnesses } = report as { witnesses?: WitnessReport };
+  if (witnesses !== undefined) printWitnesses(witnesses, io);
   for (const issue of report.issues.slice(0, 200)) io.out(`${formatIssue(issue)}\n`);
   io.out(report.ok ? '  OK: the log verifies\n' : `  FAILED: ${n(report.issues.length)} issues\n`);
 }
