@@ -55,8 +55,9 @@ of Sigsum's policy files): the checkpoint must be signed by a log the policy lis
 valid cosignatures of witnesses that meet its quorum (k of n), else WITNESS_QUORUM_MISSING naming
 the quorum. For a bundle the log key comes from the policy (no --key needed); for a data
 directory the default decision log's latest checkpoint is checked with the cosignatures kept in
-DIR/cosignatures.db; with --url, the server's /v1/checkpoint as served (cosigned). No hand-kept checkpoint is needed: a rolled-back, forked or re-signed log
-gets no cosignature from an honest witness.
+DIR/cosignatures.db; with --url, the server's /v1/checkpoint as served (cosigned). No hand-kept
+checkpoint is needed: a rolled-back, forked or re-signed log gets no cosignature from an honest
+witness.
 Exit 0 when everything verifies, 1 when issues were found in any log.
 
 Options:
@@ -66,7 +67,9 @@ ${DATA_HELP}
   --checkpoint FILE   a signed checkpoint of the default decision log saved earlier: the log
                       must extend it
   --no-content        skip decrypting content and recomputing commitments
-  --witness-policy FILE  the witnesses whose cosignatures the checkpoint needs (k of n)
+  --witness-policy FILE
+                      the log key and the witnesses (k of n) whose cosignatures the
+                      checkpoint needs (docs/witnesses.md)
   --url URL           audit through a running server instead of a data directory
   --api-key KEY       API key for --url (default: $DOCKET_API_KEY)
 ${CA_FILE_HELP}
