@@ -83,6 +83,14 @@ export {
   parseAddCheckpoint,
   SIG_TYPE_COSIGNATURE_V1,
 } from './witness/index.js';
+export {
+  addBundleCosignatures,
+  bundleCheckpoint,
+  checkWitnessPolicy,
+  parseWitnessPolicy,
+  withBundleCheckpoint,
+} from './witness/index.js';
+export type { WitnessPolicy, WitnessPolicyCheck } from './witness/index.js';
 export type {
   AddCheckpointRefusal,
   AddCheckpointRequest,

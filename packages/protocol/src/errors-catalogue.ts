@@ -599,6 +599,21 @@ export const ERROR_CODES = {
     exit: ISSUES,
     summary: "a bulk export record's final outcome differs from what its fields and events give",
   },
+  WITNESS_POLICY_MALFORMED: {
+    http: 400,
+    exit: USAGE,
+    summary: 'a witness policy file does not parse (log, witness, group, quorum lines)',
+  },
+  WITNESS_POLICY_LOG_UNKNOWN: {
+    http: 500,
+    exit: ISSUES,
+    summary: 'the checkpoint has no valid signature by a log the witness policy lists',
+  },
+  WITNESS_QUORUM_MISSING: {
+    http: 500,
+    exit: ISSUES,
+    summary: 'the checkpoint lacks the witness cosignatures the policy’s quorum needs',
+  },
 } as const satisfies Readonly<Record<string, ErrorCodeEntry>>;
 
 /**

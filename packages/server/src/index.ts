@@ -23,3 +23,4 @@ export { ensureWitnessKey, startWitnessServer, WITNESS_FILES } from './witness/w
 export type { WitnessServer, WitnessServerOptions } from './witness/witness-server.js';
 export { parseWitnessConfig, submitCheckpoint, witnessesOf } from './witnessing/witness-client.js';
 export type { SubmitOutcome, WitnessConfig } from './witnessing/witness-client.js';
+export { COSIGNATURES_FILE } from './witnessing/start-witnessing.js';

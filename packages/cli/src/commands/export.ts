@@ -8,6 +8,7 @@ import { EXIT } from '../exit-codes.js';
 import { ApiClient } from '../remote/api-client.js';
 import { runBulkExport } from './export-bulk.js';
 import { CA_FILE_HELP, CA_FILE_OPTION, caFileOf } from '../remote/tls.js';
+import { addLocalCosignatures } from '../witness/local-cosignatures.js';
 
 /** The bundle from a local log: `all` on an erased decision discloses nothing (nothing is left). */
 async function localBundle(
@@ -24,7 +25,8 @@ async function localBundle(
     const entry = await ledger.read(id);
     const all = list.length === 1 && list[0] === 'all';
     const fields = all ? (entry.erased ? [] : Object.keys(entry.envelope.commitments)) : list;
-    return await ledger.exportBundle(id, fields);
+    // The witnesses' cosignatures of the bundle's checkpoint, when `serve --witness` kept some.
+    return await addLocalCosignatures(dataDirOf(values), await ledger.exportBundle(id, fields));
   } finally {
     await ledger.close();
   }
@@ -40,7 +42,8 @@ export const exportCommand: Command = {
                      [--format jsonl|csv] [--with-proofs] --out FILE
 
 Writes an evidence bundle (docket.bundle/v1, JSON): the leaf envelope, the disclosed fields with
-their salts, the inclusion proof and signed checkpoint (as a c2sp.org/tlog-proof), and the vkey.
+their salts, the inclusion proof and signed checkpoint (as a c2sp.org/tlog-proof, with the witness cosignatures
+kept so far when the log is witnessed: docs/witnesses.md), and the vkey.
 Anyone can check it offline: docket verify FILE --key VKEY.
 Without --disclose, no field is revealed: the bundle proves the decision exists, unchanged.
 

@@ -4,6 +4,7 @@ import { DATA_HELP, DATA_OPTIONS, dataDirOf, JSON_HELP, storeOf } from '../comma
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { n } from '../output.js';
+import { witnessLags } from '../witness/local-cosignatures.js';
 
 /** `docket log`: what the log is and where it stands. */
 export const log: Command = {
@@ -12,7 +13,8 @@ export const log: Command = {
   help: `Usage: docket log [--data DIR]
 
 Prints the log's origin, size, verifier key (vkey) and latest signed checkpoint (C2SP
-tlog-checkpoint). Reads only: safe beside a running writer.
+tlog-checkpoint), and for each witness that cosigned it (docket serve --witness) the largest size
+it cosigned and its lag in entries. Reads only: safe beside a running writer.
 
 Options:
 ${DATA_HELP}
@@ -20,12 +22,17 @@ ${JSON_HELP}`,
   async run(argv, io) {
     const { values } = parse(argv, DATA_OPTIONS);
     const info = await describeLog(dataDirOf(values), storeOf(values).pgUrl);
+    const witnesses = await witnessLags(info.dataDir, info.origin, info.size);
     if (values['json'] === true) {
-      io.out(`${JSON.stringify({ ok: true, ...info })}\n`);
+      io.out(`${JSON.stringify({ ok: true, ...info, witnesses })}\n`);
     } else {
       io.out(
-        `origin     ${info.origin}\nsize       ${n(info.size)}\nvkey       ${info.vkey}\ndata dir   ${info.dataDir} (${n(Math.round(info.bytesOnDisk / 1024))} KiB)\n\n${info.checkpoint}`,
+        `origin     ${info.origin}\nsize       ${n(info.size)}\nvkey       ${info.vkey}\ndata dir   ${info.dataDir} (${n(Math.round(info.bytesOnDisk / 1024))} KiB)\n`,
       );
+      for (const w of witnesses) {
+        io.out(`witness    ${w.witness}: cosigned ${n(w.cosignedSize)}, lag ${n(w.lag)} entries\n`);
+      }
+      io.out(`\n${info.checkpoint}`);
     }
     return EXIT.ok;
   },

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { checkBundle } from '@docket/core';
+import { bundleCheckpoint, checkBundle, checkWitnessPolicy } from '@docket/core';
+import type { WitnessPolicy } from '@docket/core';
 import { DocketError, parseStrictJson } from '@docket/protocol';
 import type { Issue } from '@docket/protocol';
-import { auditDataDir, DEFAULT_TENANT, listTenantLogs } from '@docket/ledger';
+import { auditDataDir, DEFAULT_TENANT, describeLog, listTenantLogs } from '@docket/ledger';
 import type { AuditReport, LogLocation } from '@docket/ledger';
 import { optional, parse } from '../args.js';
 import { DATA_HELP, DATA_OPTIONS, dataDirOf, JSON_HELP, storeOf } from '../command.js';
@@ -14,6 +15,14 @@ import type { Io } from '../output.js';
 import { ApiClient } from '../remote/api-client.js';
 import { CA_FILE_HELP, CA_FILE_OPTION, caFileOf } from '../remote/tls.js';
 import { auditRemote } from '../remote/remote-audit.js';
+import {
+  cosignedLatest,
+  printWitnesses,
+  readPolicy,
+  withPolicyResult,
+  withWitnessPolicy,
+} from '../witness/verify-policy.js';
+import type { WitnessReport } from '../witness/verify-policy.js';
 import type { RemoteLogReport } from '../remote/remote-audit.js';
 
 /** `docket verify`: full audit of every log of a data directory, or offline check of a bundle. */
@@ -24,6 +33,7 @@ export const verify: Command = {
        docket verify --url URL [--api-key KEY] [--ca-file FILE] [--key VKEY] [--checkpoint FILE]
        docket verify BUNDLE.json --key VKEY [--json]
        docket verify EXPORT.jsonl --key VKEY [--json]
+       docket verify BUNDLE.json --witness-policy FILE [--json]
 
 Full audit of every log under the data directory: the default tenant's decision log, each
 tenant's decision log (DIR/tenants/NAME) and each access log (who read, exported or erased
@@ -45,6 +55,14 @@ options of a log audit, --checkpoint included, are refused: a bundle has no cons
 With a bulk EXPORT made by docket export --select … --with-proofs: checks, line by line, the
 signed checkpoint, every record's and event's inclusion and commitments, each final outcome and
 the trailer's count (that each record is in the log unchanged; not that none was left out).
+With --witness-policy FILE (docs/witnesses.md: log, witness, group and quorum lines, the format
+of Sigsum's policy files): the checkpoint must be signed by a log the policy lists and carry
+valid cosignatures of witnesses that meet its quorum (k of n), else WITNESS_QUORUM_MISSING naming
+the quorum. For a bundle the log key comes from the policy (no --key needed); for a data
+directory the default decision log's latest checkpoint is checked with the cosignatures kept in
+DIR/cosignatures.db; with --url, the server's /v1/checkpoint as served (cosigned). No hand-kept
+checkpoint is needed: a rolled-back, forked or re-signed log gets no cosignature from an honest
+witness.
 Exit 0 when everything verifies, 1 when issues were found in any log.
 
 Options:
@@ -54,6 +72,9 @@ ${DATA_HELP}
   --checkpoint FILE   a signed checkpoint of the default decision log saved earlier: the log
                       must extend it
   --no-content        skip decrypting content and recomputing commitments
+  --witness-policy FILE
+                      the log key and the witnesses (k of n) whose cosignatures the
+                      checkpoint needs (docs/witnesses.md)
   --url URL           audit through a running server instead of a data directory
   --api-key KEY       API key for --url (default: $DOCKET_API_KEY)
 ${CA_FILE_HELP}
@@ -73,8 +94,10 @@ ${JSON_HELP}
       'api-key': { type: 'string' },
       ...CA_FILE_OPTION,
       purpose: { type: 'string' },
+      'witness-policy': { type: 'string' },
     });
     const json = values['json'] === true;
+    const policy = readPolicy(optional(values, 'witness-policy'));
     const key = optional(values, 'key') ?? process.env['DOCKET_LOG_VKEY'];
     if (positionals.length > 1)
       throw new DocketError('USAGE', 'give at most one bundle file', { where: 'FILE' });
@@ -89,16 +112,23 @@ ${JSON_HELP}
           `--${logOnly} does not apply to a bundle (a bundle carries no consistency proof); audit the log with --data or --url for that`,
           { where: `--${logOnly}` },
         );
-      if (key === undefined)
-        throw new DocketError('USAGE', 'checking a bundle needs the log key: --key VKEY', {
-          where: '--key',
-        });
-      if (isExportFile(bundleFile))
+      if (key === undefined && policy === undefined)
+        throw new DocketError(
+          'USAGE',
+          'checking a bundle needs the log key: --key VKEY (or a --witness-policy naming it)',
+          { where: '--key' },
+        );
+      if (isExportFile(bundleFile)) {
+        if (key === undefined)
+          throw new DocketError('USAGE', 'checking an export needs the log key: --key VKEY', {
+            where: '--key',
+          });
         return verifyExportFile(bundleFile, key, json, io, values['quiet'] === true);
-      return verifyBundleFile(bundleFile, key, json, io);
+      }
+      return verifyBundleFile(bundleFile, key, json, io, policy);
     }
     const url = optional(values, 'url');
-    if (url !== undefined) return verifyRemote(url, values, key, json, io);
+    if (url !== undefined) return verifyRemote(url, values, key, json, io, policy);
     const dir = dataDirOf(values);
     const checkpointFile = optional(values, 'checkpoint');
     const trustedCheckpoint =
@@ -122,7 +152,18 @@ ${JSON_HELP}
             progress.update(`verify${label}: ${n(checked)} of ${n(total)} entries`);
           },
         });
-        results.push({ ...where, ...report });
+        results.push({
+          ...where,
+          ...(main && policy !== undefined
+            ? withWitnessPolicy(
+                report,
+                await cosignedLatest(
+                  await describeLog(location.dataDir, storeOf(values).pgUrl, location.pgSchema),
+                ),
+                policy,
+              )
+            : report),
+        });
       } catch (error) {
         // Without the default log there is nothing to verify (LEDGER_NOT_FOUND, exit 2, as
         // before); another log that can't be audited fails, and the rest are still checked.
@@ -212,6 +253,8 @@ function printReport(result: LogResult, io: Io): void {
       io.out(`    … ${n(report.erased.length - 20)} more (see --json)\n`);
   }
   printProducerSeqs(report, io);
+  const { witnesses } = report as { witnesses?: WitnessReport };
+  if (witnesses !== undefined) printWitnesses(witnesses, io);
   for (const issue of report.issues.slice(0, 200)) io.out(`${formatIssue(issue)}\n`);
   if (report.issues.length > 200)
     io.out(`  … ${n(report.issues.length - 200)} more issues (see --json)\n`);
@@ -228,6 +271,7 @@ async function verifyRemote(
   vkey: string | undefined,
   json: boolean,
   io: Io,
+  policy: WitnessPolicy | undefined,
 ): Promise<number> {
   const client = new ApiClient({
     url,
@@ -237,7 +281,7 @@ async function verifyRemote(
   });
   const checkpointFile = optional(values, 'checkpoint');
   const progress = createProgress(io, values['quiet'] === true || json);
-  const result = await auditRemote(client, {
+  let result = await auditRemote(client, {
     vkey,
     trustedCheckpoint:
       checkpointFile === undefined ? undefined : readFileSync(checkpointFile, 'utf8'),
@@ -246,6 +290,17 @@ async function verifyRemote(
     },
   });
   progress.done();
+  if (policy !== undefined) {
+    // The server's latest decision-log checkpoint, with the cosignatures it holds.
+    const note = await client.text('/v1/checkpoint');
+    result = {
+      ...result,
+      logs: result.logs.map((log) =>
+        log.kind === 'decisions' ? withWitnessPolicy(log, note, policy) : log,
+      ),
+    };
+    result = { ...result, ok: result.logs.every((log) => log.ok) };
+  }
   if (json) {
     io.out(`${JSON.stringify({ ok: result.ok, url: client.url, logs: result.logs })}\n`);
   } else {
@@ -264,6 +319,8 @@ function printRemoteReport(url: string, report: RemoteLogReport, io: Io): void {
     `  key ${report.vkey}${report.vkeySource === 'server' ? ' (as the server announced it; pin it with --key)' : ''}\n`,
   );
   printProducerSeqs(report, io);
+  const { witnesses } = report as { witnesses?: WitnessReport };
+  if (witnesses !== undefined) printWitnesses(witnesses, io);
   for (const issue of report.issues.slice(0, 200)) io.out(`${formatIssue(issue)}\n`);
   io.out(report.ok ? '  OK: the log verifies\n' : `  FAILED: ${n(report.issues.length)} issues\n`);
 }
@@ -289,9 +346,21 @@ function printProducerSeqs(
   if (more > 0) io.out(`    … ${n(more)} more explained gaps (see --json)\n`);
 }
 
-function verifyBundleFile(file: string, vkey: string, json: boolean, io: Io): number {
+function verifyBundleFile(
+  file: string,
+  key: string | undefined,
+  json: boolean,
+  io: Io,
+  policy: WitnessPolicy | undefined,
+): number {
   const bundle = parseStrictJson(readFileSync(file, 'utf8'));
-  const result = checkBundle(bundle, vkey);
+  const note = bundleCheckpoint(bundle);
+  const witnessed =
+    policy === undefined || note === undefined ? undefined : checkWitnessPolicy(policy, note);
+  // Without --key, the policy's log that signed the checkpoint (else its first: the check fails).
+  const vkey = key ?? witnessed?.logVkey ?? policy?.logs[0] ?? '';
+  const checked = checkBundle(bundle, vkey);
+  const result = withPolicyResult(checked, witnessed);
   if (json) {
     io.out(`${JSON.stringify(result)}\n`);
   } else {
@@ -306,6 +375,7 @@ function verifyBundleFile(file: string, vkey: string, json: boolean, io: Io): nu
     );
     if (result.erased === true)
       io.out('  erased: the subject was erased (a signed tombstone in the same tree proves it)\n');
+    if (result.witnesses !== undefined) printWitnesses(result.witnesses, io);
     if (!result.ok) for (const issue of result.issues) io.out(`${formatIssue(issue)}\n`);
     io.out(result.ok ? 'OK: the bundle verifies\n' : `FAILED: ${n(result.issues.length)} issues\n`);
   }

@@ -18,3 +18,10 @@ export {
   parseAddCheckpoint,
 } from './add-checkpoint.js';
 export type { AddCheckpointRefusal, AddCheckpointRequest, WitnessedLog } from './add-checkpoint.js';
+export {
+  addBundleCosignatures,
+  bundleCheckpoint,
+  withBundleCheckpoint,
+} from './bundle-cosignatures.js';
+export { checkWitnessPolicy, parseWitnessPolicy } from './policy.js';
+export type { WitnessPolicy, WitnessPolicyCheck } from './policy.js';

@@ -7,6 +7,7 @@ import { CONTENT_ROLES } from '../auth/roles.js';
 import { principalOf } from '../http/context.js';
 import type { Handler, RequestContext } from '../http/context.js';
 import { fromCursor, toCursor, toEntryView } from './views.js';
+import { cosignedBundle, cosignedProof } from '../witnessing/cosigned-evidence.js';
 
 /** Batch item results (`ItemResult` in the document). */
 type ItemResult =
@@ -172,7 +173,8 @@ export const getDecision: Handler = async (ctx) => {
   const { role } = principalOf(ctx);
   const id = ctx.params['id'] as string;
   const { decisions, entry } = await readDecision(ctx, id);
-  const [events, receipt] = await Promise.all([decisions.events(id), decisions.inclusionProof(id)]);
+  const [events, proof] = await Promise.all([decisions.events(id), decisions.inclusionProof(id)]);
+  const receipt = await cosignedProof(ctx.services.witnessing, proof);
   const view = toEntryView(entry, role);
   const eventViews = events.map((e) => toEntryView(e, role));
   if (view.content !== null || eventViews.some((e) => e.content !== null)) {
@@ -213,7 +215,8 @@ export const getProof: Handler = async (ctx) => {
   const id = ctx.params['id'] as string;
   const size = ctx.params['size'] as number | undefined;
   const { decisions } = await readDecision(ctx, id);
-  return { status: 200, json: await decisions.inclusionProof(id, size) };
+  const proof = await decisions.inclusionProof(id, size);
+  return { status: 200, json: await cosignedProof(ctx.services.witnessing, proof) };
 };
 
 /** GET /v1/decisions/{id}/bundle?disclose=a,b */
@@ -242,5 +245,5 @@ export const getBundle: Handler = async (ctx) => {
     throw error;
   }
   await ctx.recordAccess('bundle', id, fields.length);
-  return { status: 200, json: bundle };
+  return { status: 200, json: await cosignedBundle(ctx.services.witnessing, bundle) };
 };
