@@ -62,4 +62,11 @@ export type {
   LogView,
   Receipt,
 } from './wire/index.js';
+export type {
+  DecisionListPage,
+  DecisionSummary,
+  FinalOutcome,
+  StatsCountView,
+  StatsView,
+} from './wire/index.js';
 export { createUuidV7, isUuidV7, uuidV7Timestamp } from './uuid/index.js';

@@ -16,6 +16,7 @@ import * as keys from './handlers/keys.js';
 import * as log from './handlers/log.js';
 import * as retention from './handlers/retention.js';
 import * as system from './handlers/system.js';
+import { getStats } from './handlers/stats.js';
 import { answerClientError } from './http/client-error.js';
 import type { Handler, Services } from './http/context.js';
 import { RequestPipeline } from './http/pipeline.js';
@@ -54,6 +55,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   postChange: changes.postChange,
   listChanges: changes.listChanges,
   ...retention,
+  getStats,
 };
 
 /** One structured log line (JSON on stderr by default). */

@@ -24,3 +24,10 @@ export type {
   LogView,
   Receipt,
 } from './views.js';
+export type {
+  DecisionListPage,
+  DecisionSummary,
+  FinalOutcome,
+  StatsCountView,
+  StatsView,
+} from './stats.js';
