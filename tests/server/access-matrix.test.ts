@@ -153,6 +153,15 @@ const MATRIX: Readonly<Record<string, MatrixEntry | PublicEntry>> = {
         assert.ok(own.has(item.change.id), `${item.change.id} is not acme's`);
     },
   },
+  getStats: {
+    request: () => ({ query: { group_by: 'agent' } }),
+    acme: async (res, f) => {
+      // Counts of acme's own decisions only.
+      const { total } = assertOk<{ total: number }>(res, 200);
+      const own = (await acmeLeaves(f)).filter((l) => l.type === 'docket.decision/v1');
+      assert.equal(total, own.length);
+    },
+  },
   listDecisions: {
     request: () => ({ query: { limit: '200' } }),
     acme: async (res, f) => {

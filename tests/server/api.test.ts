@@ -409,7 +409,17 @@ describe('HTTP API', () => {
       assert.equal(hidden.events.length, 1);
       assert.equal(hidden.events[0]!.withheld, true);
       assert.equal(hidden.events[0]!.content, null);
-      assert.doesNotMatch(JSON.stringify(hidden), /manual review|credit-underwriter/);
+      // No content, no override (who or why); only what a reader may see (issue 20): agent,
+      // version, outcome class and confidence.
+      const { summary, ...rest } = hidden as DecisionViewBody & { summary: unknown };
+      assert.doesNotMatch(JSON.stringify(rest), /manual review|credit-underwriter|j\.doe/);
+      assert.deepEqual(summary, {
+        agent: 'credit-underwriter',
+        version: '2.3.1',
+        outcome: 'approve',
+        confidence: 0.82,
+      });
+      assert.equal('final' in hidden, false);
       assertInclusion(hidden.receipt);
       const shown = assertOk<DecisionViewBody>(await as('reader').get(`/v1/decisions/${clear.id}`));
       assert.equal(shown.withheld, false);

@@ -29,6 +29,8 @@ import type {
   SubjectKeyRow,
 } from '@docket/store';
 
+import { facetConformanceTests } from './facets-conformance.js';
+
 /** A fresh, empty store for one test. */
 export interface OpenedStore {
   readonly store: LedgerStore;
@@ -906,6 +908,8 @@ export function describeStoreConformance(name: string, open: () => Promise<Opene
         await rejectsWith(() => store.countEntries(), 'STORE_IO');
       }),
     );
+
+    facetConformanceTests(withStore);
   });
 }
 

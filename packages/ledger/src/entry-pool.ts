@@ -11,7 +11,9 @@ import type { JsonValue } from '@docket/protocol';
 import type {
   CheckpointRow,
   EntryWithContent,
+  FacetRow,
   LedgerStore,
+  OutcomeUpdateRow,
   SearchRow,
   SequencedBatch,
   SubjectKeyRow,
@@ -44,6 +46,9 @@ export interface PoolEntry {
   readonly ref?: string | undefined;
   /** The row the entry is searched by (decisions only). */
   readonly search?: Omit<SearchRow, 'index'> | undefined;
+  /** The decision's facets, or the outcome update an event carries (facet-columns.ts). */
+  readonly facets?: Omit<FacetRow, 'index'> | undefined;
+  readonly update?: Omit<OutcomeUpdateRow, 'index'> | undefined;
   readonly fields: Record<string, JsonValue>;
   /** A purge receipt's leaves: their content goes in the batch that writes the receipt. */
   readonly purge?: readonly number[] | undefined;
@@ -65,6 +70,8 @@ interface PoolItem {
   readonly rt: string;
   readonly ref: string | undefined;
   readonly search: Omit<SearchRow, 'index'> | undefined;
+  readonly facets: Omit<FacetRow, 'index'> | undefined;
+  readonly update: Omit<OutcomeUpdateRow, 'index'> | undefined;
   readonly producer: { id: string; seq: number } | undefined;
   readonly subject: string | undefined;
   readonly kid: string | undefined;
@@ -218,6 +225,8 @@ export class EntryPool {
         rt: new Date().toISOString(),
         ref: entry.ref,
         search: entry.search,
+        facets: entry.facets,
+        update: entry.update,
         producer: entry.producer,
         subject: entry.subject,
         kid: entry.key?.kid,
@@ -307,6 +316,8 @@ export class EntryPool {
     const nodes = [];
     const entries: EntryWithContent[] = [];
     const search: SearchRow[] = [];
+    const facets: FacetRow[] = [];
+    const updates: OutcomeUpdateRow[] = [];
     const subjectKeys: SubjectKeyRow[] = [];
     const purge: number[] = [];
     const started = performance.now();
@@ -341,6 +352,8 @@ export class EntryPool {
         content: item.content,
       });
       if (item.search !== undefined) search.push({ ...item.search, index: envelope.index });
+      if (item.facets !== undefined) facets.push({ ...item.facets, index: envelope.index });
+      if (item.update !== undefined) updates.push({ ...item.update, index: envelope.index });
       if (item.purge !== undefined) purge.push(...item.purge);
       const newKey = item.kid === undefined ? undefined : this.#unpersistedKeys.get(item.kid);
       if (newKey !== undefined) {
@@ -367,6 +380,8 @@ export class EntryPool {
         nodes,
         subjectKeys,
         search,
+        ...(facets.length === 0 ? {} : { facets }),
+        ...(updates.length === 0 ? {} : { updates }),
         checkpoint: {
           size: checkpoint.size,
           root: checkpoint.root,

@@ -8,6 +8,7 @@ import type { KeyRing } from './keyring.js';
 import { admitHold, admitPurge, admitRetention } from './retention/entries.js';
 import type { RetentionBody } from './retention/entries.js';
 import { toSearchColumns } from './search-columns.js';
+import { toFacetColumns, toUpdateColumns } from './facet-columns.js';
 
 /**
  * An append request, one variant per kind of entry: what a public `Ledger.append*` method hands
@@ -206,6 +207,7 @@ async function admitDecision(
     subject,
     key: subject === undefined ? undefined : await ctx.pool.dataKey(subject),
     search: toSearchColumns(record, subject),
+    facets: toFacetColumns(record),
     fields,
   });
   return { index, fresh: true };
@@ -234,6 +236,7 @@ async function admitEvent(
     subject,
     key: subject === undefined ? undefined : await ctx.pool.dataKey(subject),
     ref: decisionId,
+    update: toUpdateColumns(decisionId, fields, ts),
     fields: { ...fields, decision: decisionId },
   });
   return { index, fresh: true };

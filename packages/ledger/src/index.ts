@@ -23,6 +23,7 @@ export { Ledger, openLedger } from './ledger.js';
 export type {
   AppendResult,
   DecisionQuery,
+  DecisionStatsQuery,
   EraseResult,
   Erasure,
   EventInput,

@@ -9,7 +9,14 @@ import {
 } from '@docket/protocol';
 import type { ExportSelection, JsonValue } from '@docket/protocol';
 import { isSharedLogStore } from '@docket/store';
-import type { EntryWithContent, LedgerStore, SearchQuery } from '@docket/store';
+import type {
+  DecisionStats,
+  EntryWithContent,
+  LedgerStore,
+  OutcomeUpdateRow,
+  SearchQuery,
+  StatsQuery,
+} from '@docket/store';
 import {
   dataDirPaths,
   generateMasterKey,
@@ -74,6 +81,9 @@ export interface EventInput {
 
 /** Filters of {@link Ledger.search}: as {@link SearchQuery}, with the subject's own id. */
 export type DecisionQuery = Omit<SearchQuery, 'subject'> & { readonly subjectId?: string };
+
+/** Filters and groups of {@link Ledger.decisionStats}: as {@link StatsQuery}, with the subject's own id. */
+export type DecisionStatsQuery = Omit<StatsQuery, 'subject'> & { readonly subjectId?: string };
 
 /** Result of {@link Ledger.erase}. */
 export interface EraseResult {
@@ -359,6 +369,31 @@ export class Ledger {
       ...(subjectId === undefined ? {} : { subject: this.#ring.pseudonymize(subjectId) }),
     });
     return Promise.all(rows.map((row) => this.#open(row)));
+  }
+
+  /**
+   * Counts of the decisions matching every filter, by dimension and time bucket (`GET /v1/stats`).
+   *
+   * @example
+   * const { total, groups } = await ledger.decisionStats({ agentId: 'loan-approver', groupBy: ['outcome'] });
+   */
+  async decisionStats(query: DecisionStatsQuery): Promise<DecisionStats> {
+    const { subjectId, ...rest } = query;
+    return this.#store.decisionStats({
+      ...rest,
+      ...(subjectId === undefined ? {} : { subject: this.#ring.pseudonymize(subjectId) }),
+    });
+  }
+
+  /**
+   * Each decision's overrides and outcome updates, oldest first (decisions without any absent):
+   * what a list needs to show a decision's final outcome without opening its events.
+   *
+   * @example
+   * const final = (await ledger.outcomeUpdates([id])).get(id)?.at(-1);
+   */
+  async outcomeUpdates(decisionIds: readonly string[]): Promise<Map<string, OutcomeUpdateRow[]>> {
+    return this.#store.outcomeUpdates(decisionIds);
   }
 
   /**

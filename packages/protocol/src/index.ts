@@ -60,13 +60,20 @@ export type {
   ExportProof,
   ExportRecord,
   ExportSelection,
+  ExportFinalOutcome,
   ExportTrailer,
-  FinalOutcome,
   InclusionProof,
   LeafEnvelope,
   LogEntry,
   LogInfo,
   LogView,
   Receipt,
+} from './wire/index.js';
+export type {
+  DecisionListPage,
+  DecisionSummary,
+  FinalOutcome,
+  StatsCountView,
+  StatsView,
 } from './wire/index.js';
 export { createUuidV7, isUuidV7, uuidV7Timestamp } from './uuid/index.js';

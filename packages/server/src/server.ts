@@ -17,6 +17,7 @@ import * as keys from './handlers/keys.js';
 import * as log from './handlers/log.js';
 import * as retention from './handlers/retention.js';
 import * as system from './handlers/system.js';
+import { getStats } from './handlers/stats.js';
 import { answerClientError } from './http/client-error.js';
 import type { Handler, Services } from './http/context.js';
 import { RequestPipeline } from './http/pipeline.js';
@@ -58,6 +59,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   listChanges: changes.listChanges,
   ...retention,
   getExport: exportsHandlers.getExport,
+  getStats,
 };
 
 /** One structured log line (JSON on stderr by default). */

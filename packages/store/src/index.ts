@@ -24,6 +24,18 @@ export type {
   TreeState,
 } from './ledger-store.js';
 export { isSharedLogStore } from './ledger-store.js';
+export { STATS_DIMENSIONS } from './facets.js';
+export type {
+  DecisionStats,
+  FacetRow,
+  OutcomeUpdateRow,
+  StatsBucketCount,
+  StatsCount,
+  StatsDimension,
+  StatsInterval,
+  FacetFilter,
+} from './facets.js';
+export type { StatsQuery } from './ledger-store.js';
 export { openSqliteStore } from './sqlite/sqlite-store.js';
 export type { SqliteStoreOptions } from './sqlite/sqlite-store.js';
 export { openPostgresStore } from './postgres/postgres-store.js';

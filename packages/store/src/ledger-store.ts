@@ -1,4 +1,11 @@
 import type { TreeNode } from '@docket/core';
+import type {
+  DecisionStats,
+  FacetFilter,
+  FacetRow,
+  OutcomeUpdateRow,
+  StatsGrouping,
+} from './facets.js';
 
 /** One log entry as stored: the leaf bytes plus columns that index it. */
 export interface EntryRow {
@@ -92,7 +99,7 @@ export interface SearchRowProblem {
 }
 
 /** A search over decisions: every given filter must match; newest first, before `before`. */
-export interface SearchQuery {
+export interface SearchQuery extends FacetFilter {
   readonly agentId?: string;
   readonly agentVersion?: string;
   readonly subject?: string;
@@ -107,7 +114,15 @@ export interface SearchQuery {
   /** Only entries with a smaller index (the cursor). */
   readonly before?: number;
   readonly limit: number;
+  /** Order: newest first (default), oldest first, or by confidence (then newest first). */
+  readonly sort?: 'newest' | 'oldest' | 'confidence_desc' | 'confidence_asc';
+  /** Rows skipped (the cursor of an order other than newest first). */
+  readonly offset?: number;
 }
+
+/** Counts of the decisions a search would find (no cursor, no limit), by dimension and time. */
+export interface StatsQuery
+  extends Omit<SearchQuery, 'before' | 'limit' | 'offset' | 'sort'>, StatsGrouping {}
 
 /** Everything one flush of the sequencer writes, in one durable transaction. */
 export interface SequencedBatch {
@@ -121,6 +136,10 @@ export interface SequencedBatch {
   readonly subjectKeys: readonly SubjectKeyRow[];
   /** Search columns of the decisions in `entries`. */
   readonly search?: readonly SearchRow[];
+  /** Facet columns of the decisions in `entries`. */
+  readonly facets?: readonly FacetRow[];
+  /** Overrides and outcome updates among the events in `entries`. */
+  readonly updates?: readonly OutcomeUpdateRow[];
   readonly checkpoint: Omit<CheckpointRow, 'seq'>;
   readonly tree: TreeState;
   /**
@@ -199,6 +218,11 @@ export interface LedgerStore {
    * returns how many keys were destroyed.
    */
   eraseSubjectKeys(subject: string, erasedAt: string): Promise<number>;
+  // Facets and counts (GET /v1/stats, the decision list's filters): see facets.ts.
+  /** Counts of the decisions matching the query's filters, by dimension and time bucket. */
+  decisionStats(query: StatsQuery): Promise<DecisionStats>;
+  /** Each decision's overrides and outcome updates, in index order (decisions without any absent). */
+  outcomeUpdates(decisionIds: readonly string[]): Promise<Map<string, OutcomeUpdateRow[]>>;
   /** Bytes the store occupies on disk (for benchmarks and `docket log`). */
   sizeOnDisk(): Promise<number>;
   close(): Promise<void>;

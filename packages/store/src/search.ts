@@ -1,7 +1,9 @@
 import type { ExpectedSearchRow, SearchQuery, SearchRowProblem } from './ledger-store.js';
+import { facetConditions } from './facets.js';
+import type { FacetDialect } from './facets.js';
 
 /** How one SQL dialect spells placeholders and full-text search. */
-export interface SearchDialect {
+export interface SearchDialect extends FacetDialect {
   /** The i-th placeholder (1-based): `?` or `$i`. */
   param(i: number): string;
   /** The full-text condition on `s`, given the placeholder of the words. */
@@ -35,13 +37,38 @@ export function searchSql(
   if (query.words !== undefined && query.words.length > 0) {
     add((p) => dialect.wordsTest(p), dialect.wordsValue(query.words));
   }
+  facetConditions(query, dialect, add, (clause) => where.push(clause));
   if (query.before !== undefined) add((p) => `s.idx < ${p}`, query.before);
   values.push(query.limit);
   const limit = param(values.length);
+  values.push(query.offset ?? 0);
+  const offset = param(values.length);
   return {
-    sql: `${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`} ORDER BY s.idx DESC LIMIT ${limit}`,
+    sql: `${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`} ORDER BY ${ORDERS[query.sort ?? 'newest']} LIMIT ${limit} OFFSET ${offset}`,
     values,
   };
+}
+
+/** ORDER BY of each sort; ties by index, so pages by offset are stable. */
+const ORDERS: Record<NonNullable<SearchQuery['sort']>, string> = {
+  newest: 's.idx DESC',
+  oldest: 's.ts ASC, s.idx ASC',
+  confidence_desc: 'f.confidence DESC NULLS LAST, s.idx DESC',
+  confidence_asc: 'f.confidence ASC NULLS LAST, s.idx DESC',
+};
+
+/**
+ * The WHERE clause (no order, no limit, no cursor) of a search: the filter a count shares with
+ * the list, so the count is of exactly the decisions the list pages through.
+ */
+export function searchWhere(
+  query: Omit<SearchQuery, 'limit'>,
+  dialect: SearchDialect,
+): { sql: string; values: unknown[] } {
+  const { before: _before, ...filter } = query;
+  const { sql, values } = searchSql({ ...filter, limit: 0 }, dialect);
+  // Limit and offset are the last two values, ORDER BY the tail of the statement.
+  return { sql: sql.slice(0, sql.lastIndexOf(' ORDER BY ')), values: values.slice(0, -2) };
 }
 
 /** An FTS5 query that requires every word, each quoted so no word is read as an operator. */

@@ -1,4 +1,4 @@
-import type { FinalOutcome, JsonValue } from '@docket/protocol';
+import type { ExportFinalOutcome, JsonValue } from '@docket/protocol';
 
 const isObject = (v: unknown): v is Record<string, JsonValue> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -22,9 +22,9 @@ export function finalOutcomeOf(
     readonly ts: string;
     readonly fields: Readonly<Record<string, JsonValue>> | null;
   }[],
-): FinalOutcome | null {
+): ExportFinalOutcome | null {
   const own = actionOf(fields);
-  let final: FinalOutcome | null =
+  let final: ExportFinalOutcome | null =
     fields === null ? null : { action: own, by: null, at: null, overridden: false };
   for (const event of events) {
     const action = actionOf(event.fields);

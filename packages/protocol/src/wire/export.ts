@@ -62,7 +62,7 @@ export interface ExportEvent {
  * The decision's outcome after every override and outcome update: the last event that gave an
  * outcome, else the decision's own.
  */
-export interface FinalOutcome {
+export interface ExportFinalOutcome {
   readonly action: string | null;
   /** The actor of the event that set it (null: the agent's own outcome). */
   readonly by: string | null;
@@ -79,7 +79,7 @@ export interface ExportRecord {
   readonly erased: boolean;
   /** The committed fields of the decision as sent (null when erased or purged). */
   readonly fields: Readonly<Record<string, JsonValue>> | null;
-  readonly finalOutcome: FinalOutcome | null;
+  readonly finalOutcome: ExportFinalOutcome | null;
   readonly events: readonly ExportEvent[];
   readonly proof?: ExportProof;
 }

@@ -31,5 +31,12 @@ export type {
   ExportRecord,
   ExportSelection,
   ExportTrailer,
-  FinalOutcome,
+  ExportFinalOutcome,
 } from './export.js';
+export type {
+  DecisionListPage,
+  DecisionSummary,
+  FinalOutcome,
+  StatsCountView,
+  StatsView,
+} from './stats.js';

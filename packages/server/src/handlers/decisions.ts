@@ -1,13 +1,27 @@
 import { ENTRY_TYPES } from '@docket/core';
-import type { DecisionView, Issue, JsonValue } from '@docket/protocol';
+import type {
+  DecisionListPage,
+  DecisionSummary,
+  DecisionView,
+  FinalOutcome,
+  Issue,
+  JsonValue,
+} from '@docket/protocol';
 import { DocketError } from '@docket/protocol';
-import type { AppendResult } from '@docket/ledger';
+import type { AppendResult, DecisionQuery } from '@docket/ledger';
 import { ServerError } from '../errors.js';
-import { CONTENT_ROLES } from '../auth/roles.js';
 import { principalOf } from '../http/context.js';
 import type { Handler, RequestContext } from '../http/context.js';
 import { fromCursor, toCursor, toEntryView } from './views.js';
 import { cosignedBundle, cosignedProof } from '../witnessing/cosigned-evidence.js';
+import {
+  finalOutcomes,
+  fromOffsetCursor,
+  parseDecisionFilter,
+  seesFinal,
+  toOffsetCursor,
+  toSummary,
+} from './stats.js';
 
 /** Batch item results (`ItemResult` in the document). */
 type ItemResult =
@@ -100,53 +114,36 @@ export const postProducerReports: Handler = async (ctx) => {
   return { status: 200, json: { results } };
 };
 
-/** GET /v1/decisions: search, newest first, cursor pagination. */
+/** GET /v1/decisions: search, newest first (or by time or confidence), cursor pagination. */
 export const listDecisions: Handler = async (ctx) => {
   const { role } = principalOf(ctx);
-  const p = ctx.params as {
-    agent?: string;
-    agentVersion?: string;
-    subject?: string;
-    action?: string;
-    since?: string;
-    until?: string;
-    runId?: string;
-    q?: string;
-    cursor?: string;
-    limit: number;
-  };
-  // Finding decisions by the words of their content, or by their subject, reads content: only
-  // content roles may, and the search is on record in the access log.
-  const searched = [
-    ...(p.q === undefined ? [] : ['q']),
-    ...(p.subject === undefined ? [] : ['subject']),
-  ];
-  if (searched.length > 0 && !CONTENT_ROLES.includes(role)) {
-    throw new ServerError(
-      'FORBIDDEN',
-      `a ${role} key may not search by ${searched.join(' or ')}: that reads content (roles: ${CONTENT_ROLES.join(', ')})`,
-      { where: `query.${searched[0]!}` },
-    );
-  }
-  const words = p.q === undefined ? [] : p.q.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
-  if (words.length > 16) {
-    throw new ServerError('PARAM_INVALID', 'at most 16 words in q', { where: 'query.q' });
-  }
+  const { query, searched } = parseDecisionFilter(ctx.params, role);
+  const p = ctx.params as { cursor?: string; limit: number; sort?: DecisionQuery['sort'] };
+  const sort = p.sort ?? 'newest';
+  // Newest first pages by index (stable while the log grows); other orders by offset.
+  const offset = sort === 'newest' || p.cursor === undefined ? 0 : fromOffsetCursor(p.cursor);
   const { decisions } = await ctx.tenant();
-  const found = await decisions.search({
-    ...(p.agent === undefined ? {} : { agentId: p.agent }),
-    ...(p.agentVersion === undefined ? {} : { agentVersion: p.agentVersion }),
-    ...(p.subject === undefined ? {} : { subjectId: p.subject }),
-    ...(p.action === undefined ? {} : { action: p.action }),
-    ...(p.since === undefined ? {} : { since: new Date(p.since).toISOString() }),
-    ...(p.until === undefined ? {} : { until: new Date(p.until).toISOString() }),
-    ...(p.runId === undefined ? {} : { runId: p.runId }),
-    ...(words.length === 0 ? {} : { words }),
-    ...(p.cursor === undefined ? {} : { before: fromCursor(p.cursor) }),
-    limit: p.limit + 1,
-  });
+  const [found, stats] = await Promise.all([
+    decisions.search({
+      ...query,
+      ...(sort === 'newest' ? {} : { sort, offset }),
+      ...(sort === 'newest' && p.cursor !== undefined ? { before: fromCursor(p.cursor) } : {}),
+      limit: p.limit + 1,
+    }),
+    decisions.decisionStats({ ...query, groupBy: [] }),
+  ]);
   const page = found.slice(0, p.limit);
-  const items = page.map((e) => toEntryView(e, role));
+  const finals = seesFinal(ctx)
+    ? await finalOutcomes(
+        decisions,
+        page.map((e) => e.envelope.id),
+      )
+    : undefined;
+  const items = page.map((e) => ({
+    ...toEntryView(e, role),
+    summary: toSummary(e),
+    ...(finals === undefined ? {} : { final: finals.get(e.envelope.id) ?? null }),
+  }));
   const shown = items.filter((i) => i.content !== null).length;
   if (searched.length > 0) {
     // What was searched by, not the words or the subject id (personal data in a permanent log).
@@ -154,8 +151,14 @@ export const listDecisions: Handler = async (ctx) => {
   } else if (shown > 0) {
     await ctx.recordAccess('list', `decisions ${items[0]!.index}..${items.at(-1)!.index}`, shown);
   }
-  const next = found.length > p.limit ? toCursor(page.at(-1)!.index) : null;
-  return { status: 200, json: { items, next } };
+  const next =
+    found.length <= p.limit
+      ? null
+      : sort === 'newest'
+        ? toCursor(page.at(-1)!.index)
+        : toOffsetCursor(offset + p.limit);
+  const json: DecisionListPage = { items, next, total: stats.total };
+  return { status: 200, json };
 };
 
 /** Reads a decision of the caller's tenant; any other entry type is not found. */
@@ -186,7 +189,17 @@ export const getDecision: Handler = async (ctx) => {
     found === null || role !== 'reader'
       ? found
       : { id: found.id, index: found.index, ts: found.ts };
-  const json: DecisionView = { ...view, events: eventViews, receipt, erasure };
+  const final = seesFinal(ctx)
+    ? ((await finalOutcomes(decisions, [id])).get(id) ?? null)
+    : undefined;
+  const json: DecisionView & { summary: DecisionSummary; final?: FinalOutcome | null } = {
+    ...view,
+    events: eventViews,
+    receipt,
+    erasure,
+    summary: toSummary(entry),
+    ...(final === undefined ? {} : { final }),
+  };
   return { status: 200, json };
 };
 

@@ -4,6 +4,7 @@ import type { ApiKeyRole } from '../auth/roles.js';
 import { CHANGE_SCHEMAS } from './change-schemas.js';
 import { exportPaths } from './exports.js';
 import { retentionPaths } from './retention.js';
+import { FACET_PARAMS, SORT_PARAM, STATS_SCHEMAS, statsPaths } from './stats.js';
 
 // The OpenAPI 3.1 document of the Docket HTTP API: the single source of truth. The router is
 // built from `paths` (an operation without a handler fails at start-up), parameters and bodies
@@ -254,8 +255,20 @@ const schemas = {
     type: 'object',
     required: ['items', 'next'],
     properties: {
-      items: { type: 'array', items: ref('EntryView') },
+      items: {
+        type: 'array',
+        items: {
+          allOf: [
+            ref('EntryView'),
+            {
+              type: 'object',
+              properties: { summary: ref('DecisionSummary'), final: ref('FinalOutcome') },
+            },
+          ],
+        },
+      },
       next: { type: ['string', 'null'], description: 'Cursor of the next page.' },
+      total: { type: 'integer', minimum: 0, description: 'Decisions the filter matches.' },
     },
   },
   EventInput: {
@@ -442,6 +455,7 @@ const schemas = {
     properties: { status: { enum: ['ok', 'starting', 'unavailable'] }, detail: { type: 'string' } },
   },
   ...CHANGE_SCHEMAS,
+  ...STATS_SCHEMAS,
 };
 
 /** Query parameter helper. */
@@ -452,6 +466,26 @@ const query = (name: string, schema: object, description: string): object => ({
   description,
   schema,
 });
+
+/** The first filters of `GET /v1/decisions` (and `GET /v1/stats`). */
+const decisionFilters = (): object[] => [
+  query('agent', identifier, 'Agent id.'),
+  query('agentVersion', identifier, 'Agent version.'),
+  query(
+    'subject',
+    identifier,
+    'Subject id (pseudonymized by the server). Content roles only (auditor, admin); recorded in the access log.',
+  ),
+  query('action', identifier, 'Outcome action.'),
+  query('since', { type: 'string', format: 'date-time' }, 'From this time (inclusive).'),
+  query('until', { type: 'string', format: 'date-time' }, 'Before this time.'),
+  query('runId', identifier, 'Orchestrator run id.'),
+  query(
+    'q',
+    { type: 'string', maxLength: 500 },
+    'Words that must all occur in the goal or reasoning. Content roles only (auditor, admin); recorded in the access log.',
+  ),
+];
 
 /**
  * The OpenAPI 3.1 document of the Docket API (served at `/openapi.json`).
@@ -494,22 +528,9 @@ export const openApiDocument = {
         summary: 'Search decisions, newest first',
         'x-docket-roles': READ_ROLES,
         parameters: [
-          query('agent', identifier, 'Agent id.'),
-          query('agentVersion', identifier, 'Agent version.'),
-          query(
-            'subject',
-            identifier,
-            'Subject id (pseudonymized by the server). Content roles only (auditor, admin); recorded in the access log.',
-          ),
-          query('action', identifier, 'Outcome action.'),
-          query('since', { type: 'string', format: 'date-time' }, 'From this time (inclusive).'),
-          query('until', { type: 'string', format: 'date-time' }, 'Before this time.'),
-          query('runId', identifier, 'Orchestrator run id.'),
-          query(
-            'q',
-            { type: 'string', maxLength: 500 },
-            'Words that must all occur in the goal or reasoning. Content roles only (auditor, admin); recorded in the access log.',
-          ),
+          ...decisionFilters(),
+          ...FACET_PARAMS,
+          SORT_PARAM,
           query('cursor', { type: 'string', maxLength: 100 }, 'From a previous page’s `next`.'),
           query('limit', { type: 'integer', minimum: 1, maximum: 200, default: 50 }, 'Page size.'),
           purposeHeader,
@@ -860,6 +881,15 @@ export const openApiDocument = {
       bodyProblems: BODY_PROBLEMS,
     }),
     ...exportPaths({ problemResponse, authProblems: AUTH_PROBLEMS, purposeHeader }),
+    ...statsPaths({
+      json,
+      problemResponse,
+      authProblems: AUTH_PROBLEMS,
+      bodyProblems: BODY_PROBLEMS,
+      roles: READ_ROLES,
+      filters: [...decisionFilters(), ...FACET_PARAMS],
+      ref,
+    }),
   },
   components: {
     securitySchemes: {

@@ -3,7 +3,9 @@ import type { Client, ClientConfig, Pool, PoolClient, QueryResultRow } from 'pg'
 import { StoreError } from '../errors.js';
 import { describeTarget, loadDriver, prepareSchema } from './pg-target.js';
 import { toCheckpoint, toEntry, toKey } from '../rows.js';
-import { searchSql } from '../search.js';
+import { searchSql, searchWhere } from '../search.js';
+import { searchFrom, statsStatements, toDecisionStats, toUpdate } from '../facets.js';
+import type { DecisionStats, OutcomeUpdateRow, RawCountRow, RawUpdate } from '../facets.js';
 import type { SearchDialect } from '../search.js';
 import type { RawCheckpoint, RawEntry, RawKey } from '../rows.js';
 import type {
@@ -23,6 +25,7 @@ import type {
   SharedLogStore,
   SubjectKeyRow,
   TreeState,
+  StatsQuery,
 } from '../ledger-store.js';
 import {
   channelOf,
@@ -82,6 +85,18 @@ CREATE TABLE IF NOT EXISTS $S.subject_keys (
   erased_at text
 );
 CREATE INDEX IF NOT EXISTS subject_keys_subject ON $S.subject_keys (subject);
+CREATE TABLE IF NOT EXISTS $S.decision_facets (
+  idx bigint PRIMARY KEY, model text, prompt_version text, policy_version text,
+  confidence double precision, trace_id text, session_id text, parent_id text
+);
+CREATE INDEX IF NOT EXISTS decision_facets_trace ON $S.decision_facets (trace_id) WHERE trace_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS decision_facets_session ON $S.decision_facets (session_id) WHERE session_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS decision_facets_parent ON $S.decision_facets (parent_id) WHERE parent_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS $S.decision_updates (
+  idx bigint PRIMARY KEY, decision text NOT NULL, kind text NOT NULL, action text, actor text,
+  ts text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS decision_updates_decision ON $S.decision_updates (decision, kind);
 ${INTAKE_DDL}`;
 
 const TABLES = [
@@ -93,10 +108,20 @@ const TABLES = [
   'subject_keys',
   'search',
   'intake',
+  'decision_facets',
+  'decision_updates',
 ];
 
 const POSTGRES_SEARCH: SearchDialect = {
   param: (i) => `$${i}`,
+  table: (name) => name,
+  bucket: (interval, column) =>
+    interval === 'day'
+      ? `substr(${column}, 1, 10)`
+      : interval === 'month'
+        ? `substr(${column}, 1, 7) || '-01'`
+        : // ISO weeks start on Monday, as date_trunc('week') does.
+          `to_char(date_trunc('week', substr(${column}, 1, 10)::date), 'YYYY-MM-DD')`,
   wordsTest: (p) => `s.words @@ plainto_tsquery('simple', ${p})`,
   wordsValue: (words) => words.join(' '),
 };
@@ -177,6 +202,8 @@ class PostgresStore implements LedgerStore, SharedLogStore {
   readonly #pool: Pool;
   /** Quoted schema name, for SQL text. */
   readonly #s: string;
+  /** Placeholders, full-text search and this schema's tables. */
+  readonly #dialect: SearchDialect;
   readonly #schema: string;
   readonly #where: string;
   readonly #snapshot = new AsyncLocalStorage<Snapshot>();
@@ -195,6 +222,7 @@ class PostgresStore implements LedgerStore, SharedLogStore {
   ) {
     this.#pool = pool;
     this.#s = quotedSchema;
+    this.#dialect = { ...POSTGRES_SEARCH, table: (name) => `${quotedSchema}.${name}` };
     this.#schema = schema;
     this.#where = where;
     this.#newLeaseClient = newLeaseClient;
@@ -368,6 +396,41 @@ class PostgresStore implements LedgerStore, SharedLogStore {
           ],
         );
       }
+      const facets = batch.facets ?? [];
+      if (facets.length > 0) {
+        await client.query(
+          `INSERT INTO ${s}.decision_facets
+             (idx, model, prompt_version, policy_version, confidence, trace_id, session_id, parent_id)
+           SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[],
+                                $5::double precision[], $6::text[], $7::text[], $8::text[])`,
+          [
+            facets.map((f) => f.index),
+            facets.map((f) => f.model),
+            facets.map((f) => f.promptVersion),
+            facets.map((f) => f.policyVersion),
+            facets.map((f) => f.confidence),
+            facets.map((f) => f.traceId),
+            facets.map((f) => f.sessionId),
+            facets.map((f) => f.parentId),
+          ],
+        );
+      }
+      const updates = batch.updates ?? [];
+      if (updates.length > 0) {
+        await client.query(
+          `INSERT INTO ${s}.decision_updates (idx, decision, kind, action, actor, ts)
+           SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
+                                $6::text[])`,
+          [
+            updates.map((u) => u.index),
+            updates.map((u) => u.decisionId),
+            updates.map((u) => u.kind),
+            updates.map((u) => u.action),
+            updates.map((u) => u.actor),
+            updates.map((u) => u.ts),
+          ],
+        );
+      }
       const contents = entries.filter((e) => e.content !== null);
       if (contents.length > 0) {
         await client.query(
@@ -388,6 +451,12 @@ class PostgresStore implements LedgerStore, SharedLogStore {
         // A retention purge: the content and search rows go with the receipt in this batch.
         await client.query(`DELETE FROM ${s}.contents WHERE idx = ANY($1::bigint[])`, [purge]);
         await client.query(`DELETE FROM ${s}.search WHERE idx = ANY($1::bigint[])`, [purge]);
+        await client.query(`DELETE FROM ${s}.decision_facets WHERE idx = ANY($1::bigint[])`, [
+          purge,
+        ]);
+        await client.query(`DELETE FROM ${s}.decision_updates WHERE idx = ANY($1::bigint[])`, [
+          purge,
+        ]);
       }
       // seq numbered like SQLite's rowid (max + 1, no gaps): safe, the tree_size lock is held.
       const c = batch.checkpoint;
@@ -666,15 +735,40 @@ class PostgresStore implements LedgerStore, SharedLogStore {
   }
 
   async searchEntries(query: SearchQuery): Promise<EntryWithContent[]> {
-    const { sql, values } = searchSql(query, POSTGRES_SEARCH);
+    const { sql, values } = searchSql(query, this.#dialect);
     const rows = await this.#read<RawEntry>(
       'search',
-      `SELECT ${this.#entryCols}, c.body FROM ${this.#s}.search s
-       JOIN ${this.#s}.entries e ON e.idx = s.idx
+      `SELECT ${this.#entryCols}, c.body FROM ${searchFrom(this.#dialect)}
        LEFT JOIN ${this.#s}.contents c ON c.idx = s.idx ${sql}`,
       values,
     );
     return rows.map(toEntry);
+  }
+
+  async decisionStats(query: StatsQuery): Promise<DecisionStats> {
+    const { sql: where, values } = searchWhere(query, this.#dialect);
+    // One snapshot, so the total and the groups count the same decisions.
+    return this.readSnapshot(async () => {
+      const rows = new Map<string, RawCountRow[]>();
+      for (const { key, sql } of statsStatements(query, this.#dialect, where)) {
+        rows.set(key, await this.#read<RawCountRow>('count decisions', sql, values));
+      }
+      return toDecisionStats(query, rows);
+    });
+  }
+
+  async outcomeUpdates(decisionIds: readonly string[]): Promise<Map<string, OutcomeUpdateRow[]>> {
+    const rows = await this.#read<RawUpdate>(
+      'read outcome updates',
+      `SELECT * FROM ${this.#s}.decision_updates WHERE decision = ANY($1::text[]) ORDER BY idx`,
+      [decisionIds],
+    );
+    const found = new Map<string, OutcomeUpdateRow[]>();
+    for (const row of rows) {
+      const u = toUpdate(row);
+      found.set(u.decisionId, [...(found.get(u.decisionId) ?? []), u]);
+    }
+    return found;
   }
 
   async getActiveSubjectKey(subject: string): Promise<SubjectKeyRow | undefined> {

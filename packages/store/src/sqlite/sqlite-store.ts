@@ -3,7 +3,9 @@ import Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { callSqlite, runSqlite } from './sqlite-call.js';
 import { toCheckpoint, toEntry, toKey } from '../rows.js';
-import { diffSearchRows, fts5Words, searchSql } from '../search.js';
+import { diffSearchRows, fts5Words, searchSql, searchWhere } from '../search.js';
+import { searchFrom, statsStatements, toDecisionStats, toUpdate } from '../facets.js';
+import type { DecisionStats, OutcomeUpdateRow, RawCountRow, RawUpdate } from '../facets.js';
 import type { RawSearchRow, SearchDialect } from '../search.js';
 import type { RawCheckpoint, RawEntry, RawKey } from '../rows.js';
 import type {
@@ -18,6 +20,7 @@ import type {
   SequencedBatch,
   SubjectKeyRow,
   TreeState,
+  StatsQuery,
 } from '../ledger-store.js';
 
 const SCHEMA_VERSION = '2';
@@ -66,10 +69,31 @@ CREATE TABLE IF NOT EXISTS subject_keys (
   erased_at TEXT
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS subject_keys_subject ON subject_keys(subject);
+-- Facets and outcome updates (facets.ts): no personal data.
+CREATE TABLE IF NOT EXISTS decision_facets (
+  idx INTEGER PRIMARY KEY, model TEXT, prompt_version TEXT, policy_version TEXT, confidence REAL,
+  trace_id TEXT, session_id TEXT, parent_id TEXT
+);
+CREATE INDEX IF NOT EXISTS decision_facets_trace ON decision_facets(trace_id) WHERE trace_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS decision_facets_session ON decision_facets(session_id) WHERE session_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS decision_facets_parent ON decision_facets(parent_id) WHERE parent_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS decision_updates (
+  idx INTEGER PRIMARY KEY, decision TEXT NOT NULL, kind TEXT NOT NULL, action TEXT, actor TEXT,
+  ts TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS decision_updates_decision ON decision_updates(decision, kind);
 `;
 
 const SQLITE_SEARCH: SearchDialect = {
   param: () => '?',
+  table: (name) => name,
+  bucket: (interval, column) =>
+    interval === 'day'
+      ? `substr(${column}, 1, 10)`
+      : interval === 'month'
+        ? `substr(${column}, 1, 7) || '-01'`
+        : // The Monday on or before the day: the next Sunday (or the day itself), less six days.
+          `date(substr(${column}, 1, 10), 'weekday 0', '-6 days')`,
   wordsTest: (p) => `s.idx IN (SELECT rowid FROM search_text WHERE search_text MATCH ${p})`,
   wordsValue: fts5Words,
 };
@@ -212,6 +236,17 @@ class SqliteStore implements LedgerStore {
       ),
       purgeContent: db.prepare('DELETE FROM contents WHERE idx = ?'),
       purgeSearch: db.prepare('DELETE FROM search WHERE idx = ?'),
+      insertFacets: db.prepare(
+        'INSERT INTO decision_facets (idx, model, prompt_version, policy_version, confidence, trace_id, session_id, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      insertUpdate: db.prepare(
+        'INSERT INTO decision_updates (idx, decision, kind, action, actor, ts) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      purgeFacets: db.prepare('DELETE FROM decision_facets WHERE idx = ?'),
+      purgeUpdate: db.prepare('DELETE FROM decision_updates WHERE idx = ?'),
+      updatesOf: db.prepare<[string], RawUpdate>(
+        'SELECT * FROM decision_updates WHERE decision = ? ORDER BY idx',
+      ),
       purgeSearchText: db.prepare('DELETE FROM search_text WHERE rowid = ?'),
       insertNode: db.prepare('INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)'),
       insertKey: db.prepare(
@@ -287,8 +322,25 @@ class SqliteStore implements LedgerStore {
         s.insertSearch.run(r.index, r.agentId, r.agentVersion, r.subject, r.action, r.ts, r.runId);
         if (r.text !== '') s.insertSearchText.run(r.index, r.text);
       }
+      for (const f of batch.facets ?? []) {
+        s.insertFacets.run(
+          f.index,
+          f.model,
+          f.promptVersion,
+          f.policyVersion,
+          f.confidence,
+          f.traceId,
+          f.sessionId,
+          f.parentId,
+        );
+      }
+      for (const u of batch.updates ?? []) {
+        s.insertUpdate.run(u.index, u.decisionId, u.kind, u.action, u.actor, u.ts);
+      }
       for (const n of batch.nodes) s.insertNode.run(n.level, n.index, n.hash);
       for (const index of batch.purge ?? []) {
+        s.purgeFacets.run(index);
+        s.purgeUpdate.run(index);
         s.purgeContent.run(index);
         s.purgeSearch.run(index);
         s.purgeSearchText.run(index);
@@ -430,12 +482,34 @@ class SqliteStore implements LedgerStore {
       let stmt = this.#searches.get(sql);
       if (stmt === undefined) {
         stmt = this.#db.prepare<unknown[], RawEntry>(
-          `SELECT ${this.#entryCols}, c.body FROM search s JOIN entries e ON e.idx = s.idx
+          `SELECT ${this.#entryCols}, c.body FROM ${searchFrom(SQLITE_SEARCH)}
            LEFT JOIN contents c ON c.idx = s.idx ${sql}`,
         );
         this.#searches.set(sql, stmt);
       }
       return stmt.all(...values).map(toEntry);
+    });
+  }
+
+  decisionStats(query: StatsQuery): Promise<DecisionStats> {
+    return this.#call('count decisions', () => {
+      const { sql: where, values } = searchWhere(query, SQLITE_SEARCH);
+      const rows = new Map<string, RawCountRow[]>();
+      for (const { key, sql } of statsStatements(query, SQLITE_SEARCH, where)) {
+        rows.set(key, this.#db.prepare<unknown[], RawCountRow>(sql).all(...values));
+      }
+      return toDecisionStats(query, rows);
+    });
+  }
+
+  outcomeUpdates(decisionIds: readonly string[]): Promise<Map<string, OutcomeUpdateRow[]>> {
+    return this.#call('read outcome updates', () => {
+      const found = new Map<string, OutcomeUpdateRow[]>();
+      for (const id of decisionIds) {
+        const rows = this.#stmt.updatesOf.all(id).map(toUpdate);
+        if (rows.length > 0) found.set(id, rows);
+      }
+      return found;
     });
   }
 

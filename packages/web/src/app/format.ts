@@ -1,6 +1,7 @@
 /** Numbers and times for people, with the browser's locale (Intl). */
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+// Absolute, with the time zone (`timeStyle: 'long'`): a date is read by auditors in several zones.
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'long' });
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat(undefined, { maximumFractionDigits: 3 });
@@ -10,7 +11,7 @@ const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFrac
  * A time as the reader's locale writes it; the input back when it is not a time.
  *
  * @example
- * formatTime('2026-11-22T10:00:00Z'); // 'Nov 22, 2026, 10:00:00 AM'
+ * formatTime('2026-11-22T10:00:00Z'); // 'Nov 22, 2026, 10:00:00 AM UTC'
  */
 export function formatTime(iso: string): string {
   const t = Date.parse(iso);

@@ -16,6 +16,8 @@ import {
   formatTime,
   shorten,
 } from '../format.js';
+import { outcomeWithFinal } from '../outcome.js';
+import type { DecisionSummary, FinalOutcome } from '@docket/protocol/wire';
 import type { PageContext } from '../page.js';
 import { canSeeContent } from '../session.js';
 import type { Session } from '../session.js';
@@ -724,6 +726,9 @@ export async function decisionPage(ctx: PageContext, id: string): Promise<void> 
   const agent = rec(c?.['agent']);
   const outcome = rec(c?.['outcome']);
   const subject = rec(c?.['subject']);
+  // The summary every role sees, and the final outcome (content roles): see GET /v1/decisions/{id}.
+  const extra = view as DecisionView & { summary?: DecisionSummary; final?: FinalOutcome | null };
+  const summary = extra.summary;
   document.title = `${goal ?? `Decision #${view.index}`} · Docket`;
 
   const panel = h('section', {
@@ -785,9 +790,17 @@ export async function decisionPage(ctx: PageContext, id: string): Promise<void> 
       { class: 'meta' },
       h('time', { datetime: view.ts, title: formatAgo(view.ts) }, formatTime(view.ts)),
       agent === undefined
-        ? null
+        ? summary?.agent == null
+          ? null
+          : [' · ', `${summary.agent} ${summary.version ?? ''}`]
         : [' · ', `${str(agent['id']) ?? '?'} ${str(agent['version']) ?? ''}`],
-      outcome === undefined ? null : [' · ', badge(str(outcome['action']) ?? '?', 'action')],
+      // The recorded outcome, and the final one once a person overrode it.
+      (str(outcome?.['action']) ?? summary?.outcome ?? null) === null
+        ? null
+        : [
+            ' · ',
+            outcomeWithFinal(str(outcome?.['action']) ?? summary?.outcome ?? null, extra.final),
+          ],
       num(c?.['confidence']) === undefined
         ? null
         : [' · ', `${formatPercent(num(c!['confidence'])!)} confident`],

@@ -136,7 +136,7 @@ export async function ledgerPage(ctx: PageContext): Promise<void> {
         h(
           'td',
           { 'data-label': 'First verified' },
-          h('time', { datetime: s.seenAt, title: formatTime(s.seenAt) }, formatAgo(s.seenAt)),
+          h('time', { datetime: s.seenAt, title: formatAgo(s.seenAt) }, formatTime(s.seenAt)),
         ),
         h('td', { 'data-label': 'Latest extends it' }, result),
       ),
