@@ -4,7 +4,8 @@
 // Makes or reuses a virtualenv in clients/python/.venv: the client in editable mode with its test
 // extras (pytest, dagster) from PyPI, reinstalled only when pyproject.toml or the Python changed
 // (a hash stamp in the venv). Needs the TypeScript build (packages/*/dist) and Python ≥ 3.10
-// (`$DOCKET_PYTHON`, else python3, python3.11, python). Exits with pytest's status.
+// (`$DOCKET_PYTHON`, else python3, python3.11, python). Then runs the Airflow and Prefect tests
+// (run-python-orchestrator-tests.mjs, their own cached virtualenvs). Exits non-zero if any failed.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -110,4 +111,11 @@ const status = run(
   { env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } },
 );
 log(status === 0 ? 'passed' : `failed (pytest exit ${status})`);
-process.exit(status);
+
+// The Airflow and Prefect tests, each in its own cached virtualenv (run-python-orchestrator-tests.mjs).
+const orchestrators = run(
+  process.execPath,
+  [join(root, 'scripts', 'run-python-orchestrator-tests.mjs')],
+  { env: { ...process.env, DOCKET_PYTHON: python } },
+);
+process.exit(status !== 0 ? status : orchestrators);

@@ -16,6 +16,7 @@ Example::
         return "approved"
 """
 
+from ._changes import CHANGE_SCHEMA_V1, check_change_record, record_change
 from ._client import DECISION_SCHEMA_V1, PRODUCER_REPORT_SCHEMA_V1, Docket, DocketStats, create_docket, default_docket, set_default_docket
 from ._context import (
     ActiveDecision,
@@ -44,6 +45,7 @@ from ._version import SDK_NAME, __version__
 __all__ = [
     "ActiveDecision",
     "Batch",
+    "CHANGE_SCHEMA_V1",
     "DECISION_SCHEMA_V1",
     "DEFAULT_REDACTION_EXCLUDE",
     "DETECTOR_NAMES",
@@ -56,6 +58,7 @@ __all__ = [
     "SDK_NAME",
     "SendResult",
     "__version__",
+    "check_change_record",
     "consider",
     "correlate",
     "create_docket",
@@ -69,6 +72,7 @@ __all__ = [
     "is_uuid_v7",
     "llm",
     "reason",
+    "record_change",
     "redaction_marker",
     "set_default_docket",
     "tool",
