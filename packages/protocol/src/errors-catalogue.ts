@@ -568,6 +568,40 @@ export const ERROR_CODES = {
     summary: 'a witness could not be reached or answered unexpectedly',
   },
   COSIGNATURE_INVALID: { http: 400, exit: ISSUES, summary: 'a cosignature cannot be made or read' },
+  // Replay (sdk replay mode, cli replay engine)
+  REPLAY_DIVERGED: {
+    http: 409,
+    exit: ISSUES,
+    summary: 'a replayed call is not in the recording, or its request differs',
+  },
+  REPLAY_AGENT_THREW: { http: 422, exit: ISSUES, summary: 'the replayed agent threw' },
+  REPLAY_AGENT_TIMEOUT: {
+    http: 422,
+    exit: ISSUES,
+    summary: 'the replayed agent did not finish within the per-decision timeout',
+  },
+  REPLAY_AGENT_INVALID: {
+    http: 422,
+    exit: ISSUES,
+    summary: 'the replayed agent returned no decision or an invalid one',
+  },
+  REPLAY_ERASED: {
+    http: 410,
+    exit: ISSUES,
+    summary: 'a selected decision was erased: nothing is left to replay',
+  },
+  REPLAY_SELECTION_EMPTY: { http: 404, exit: ISSUES, summary: 'the selection matches no decision' },
+  REPLAY_LOG_UNVERIFIED: {
+    http: 409,
+    exit: ISSUES,
+    summary: 'the log does not verify: replay refuses its records',
+  },
+  REPLAY_GATE_FAILED: { http: 422, exit: ISSUES, summary: 'a replay gate was exceeded' },
+  REPLAY_PROTOCOL: {
+    http: 502,
+    exit: ISSUES,
+    summary: 'a replay child process broke the line-delimited JSON protocol',
+  },
 } as const satisfies Readonly<Record<string, ErrorCodeEntry>>;
 
 /**
