@@ -574,6 +574,16 @@ export const ERROR_CODES = {
     exit: ISSUES,
     summary: 'a replayed call is not in the recording, or its request differs',
   },
+  REPLAY_UNRECORDED_CALL: {
+    http: 409,
+    exit: ISSUES,
+    summary: 'a divergence: the replayed agent made a call the recording does not have',
+  },
+  REPLAY_REQUEST_CHANGED: {
+    http: 409,
+    exit: ISSUES,
+    summary: 'a divergence: a replayed call differs from the recorded one (name or request)',
+  },
   REPLAY_AGENT_THREW: { http: 422, exit: ISSUES, summary: 'the replayed agent threw' },
   REPLAY_AGENT_TIMEOUT: {
     http: 422,
@@ -596,7 +606,6 @@ export const ERROR_CODES = {
     exit: ISSUES,
     summary: 'the log does not verify: replay refuses its records',
   },
-  REPLAY_GATE_FAILED: { http: 422, exit: ISSUES, summary: 'a replay gate was exceeded' },
   REPLAY_PROTOCOL: {
     http: 502,
     exit: ISSUES,
