@@ -614,6 +614,49 @@ export const ERROR_CODES = {
     exit: ISSUES,
     summary: 'the checkpoint lacks the witness cosignatures the policy’s quorum needs',
   },
+  // Replay (sdk replay mode, cli replay engine)
+  REPLAY_DIVERGED: {
+    http: 409,
+    exit: ISSUES,
+    summary: 'a replayed call is not in the recording, or its request differs',
+  },
+  REPLAY_UNRECORDED_CALL: {
+    http: 409,
+    exit: ISSUES,
+    summary: 'a divergence: the replayed agent made a call the recording does not have',
+  },
+  REPLAY_REQUEST_CHANGED: {
+    http: 409,
+    exit: ISSUES,
+    summary: 'a divergence: a replayed call differs from the recorded one (name or request)',
+  },
+  REPLAY_AGENT_THREW: { http: 422, exit: ISSUES, summary: 'the replayed agent threw' },
+  REPLAY_AGENT_TIMEOUT: {
+    http: 422,
+    exit: ISSUES,
+    summary: 'the replayed agent did not finish within the per-decision timeout',
+  },
+  REPLAY_AGENT_INVALID: {
+    http: 422,
+    exit: ISSUES,
+    summary: 'the replayed agent returned no decision or an invalid one',
+  },
+  REPLAY_ERASED: {
+    http: 410,
+    exit: ISSUES,
+    summary: 'a selected decision was erased: nothing is left to replay',
+  },
+  REPLAY_SELECTION_EMPTY: { http: 404, exit: ISSUES, summary: 'the selection matches no decision' },
+  REPLAY_LOG_UNVERIFIED: {
+    http: 409,
+    exit: ISSUES,
+    summary: 'the log does not verify: replay refuses its records',
+  },
+  REPLAY_PROTOCOL: {
+    http: 502,
+    exit: ISSUES,
+    summary: 'a replay child process broke the line-delimited JSON protocol',
+  },
 } as const satisfies Readonly<Record<string, ErrorCodeEntry>>;
 
 /**

@@ -25,6 +25,11 @@ import { createLocalTransport } from './transport/local-transport.js';
 import type { Transport } from './transport/transport.js';
 import type { Receipt } from '@docket/protocol';
 import { SDK_NAME, SDK_VERSION } from './version.js';
+import { wrapModel, wrapTool } from './replay/wrap.js';
+import type { ModelAnswer, ToolWrapOptions } from './replay/wrap.js';
+
+/** The arguments of a wrapped tool (or a model request): a JSON object. */
+type ToolArgs = NonNullable<DecisionInput['context']>;
 
 /**
  * Counters since construction (monotonic, except `queued` and `spoolPending`).
@@ -238,6 +243,34 @@ export class Docket implements DecisionSink {
    */
   record<T>(meta: RecordMeta, fn: () => T): T {
     return runDecision(this, meta, fn);
+  }
+
+  /**
+   * Wraps a tool so each call is recorded in the current decision (name, args, result or error,
+   * duration) and, under `replayDecision`, answered from the recording instead of being made.
+   *
+   * @example
+   * const getReport = docket.tool('credit_bureau.get_report', (args: { id: string }) => bureau.get(args.id));
+   */
+  tool<A extends ToolArgs, R>(
+    name: string,
+    fn: (args: A) => Promise<R> | R,
+    options?: ToolWrapOptions,
+  ): (args: A) => Promise<R> {
+    return wrapTool(name, fn, options);
+  }
+
+  /**
+   * Wraps a model call so each call is recorded in `llm[]` and, under a lockdown replay,
+   * answered from the recording.
+   *
+   * @example
+   * const complete = docket.model(async (request) => ({ response: await client.chat.completions.create(request) }));
+   */
+  model<Q extends ToolArgs>(
+    fn: (request: Q) => Promise<ModelAnswer> | ModelAnswer,
+  ): (request: Q) => Promise<ModelAnswer> {
+    return wrapModel(fn);
   }
 
   /**

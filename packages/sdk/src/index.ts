@@ -43,3 +43,23 @@ export type {
   Transport,
 } from './transport/transport.js';
 export { SDK_NAME, SDK_VERSION } from './version.js';
+export {
+  currentReplay,
+  RecordedToolError,
+  replayDecision,
+  requestDigest,
+  wrapModel,
+  wrapModelSync,
+  wrapTool,
+  wrapToolSync,
+} from './replay/index.js';
+export type {
+  ModelAnswer,
+  ReplayCall,
+  ReplayDecisionOptions,
+  ReplayDivergence,
+  ReplayedDecision,
+  ReplayMode,
+  ReplayRecording,
+  ToolWrapOptions,
+} from './replay/index.js';

@@ -46,6 +46,12 @@ export type DemoCase = {
   | { readonly via: 'capture'; readonly decision: DecisionInput }
 );
 
+/** What a demo agent replays from: the recorded decision's id, agent and input. */
+export interface DemoReplayInput {
+  readonly id: string;
+  readonly agent: { readonly id: string; readonly version: string };
+}
+
 /** What every scenario gets for one index. */
 export interface CaseInput {
   readonly seed: string;
@@ -123,29 +129,50 @@ export function personOf(rng: DemoRandom): {
   };
 }
 
+/** What an OpenAI-style demo call is made of: the model, the prompts and the agent's answer. */
+export interface OpenAiCallSpec {
+  readonly model: string;
+  readonly snapshot: string;
+  readonly system: string;
+  readonly user: Json;
+  readonly answer: Json;
+}
+
 /**
- * An OpenAI-style chat completion call as the `llm[]` entry records it.
+ * The request of an OpenAI-style chat completion call (what replay matches on).
  *
  * @example
- * const call = openAiCall(rng, { model: 'gpt-4o', snapshot: 'gpt-4o-2024-08-06', system, user, answer });
+ * const request = openAiRequest({ model: 'gpt-4o', system, user });
  */
-export function openAiCall(
+export function openAiRequest(call: Pick<OpenAiCallSpec, 'model' | 'system' | 'user'>): {
+  [key: string]: Json;
+} {
+  return {
+    model: call.model,
+    temperature: 0,
+    seed: 7,
+    response_format: { type: 'json_object' },
+    messages: [
+      { role: 'system', content: call.system },
+      { role: 'user', content: JSON.stringify(call.user) },
+    ],
+  };
+}
+
+/**
+ * The simulated model's response and usage for an OpenAI-style call: the demo's stand-in for a
+ * live model (it answers what the agent's policy concluded).
+ *
+ * @example
+ * const { response, usage } = openAiAnswer(rng, spec);
+ */
+export function openAiAnswer(
   rng: DemoRandom,
-  call: { model: string; snapshot: string; system: string; user: Json; answer: Json },
-): { request: { [key: string]: Json }; response: Json; usage: { [key: string]: Json } } {
+  call: OpenAiCallSpec,
+): { response: Json; usage: { [key: string]: Json } } {
   const user = JSON.stringify(call.user);
   const content = JSON.stringify(call.answer);
   return {
-    request: {
-      model: call.model,
-      temperature: 0,
-      seed: 7,
-      response_format: { type: 'json_object' },
-      messages: [
-        { role: 'system', content: call.system },
-        { role: 'user', content: user },
-      ],
-    },
     response: {
       id: `chatcmpl-${rng.alnum(24)}`,
       object: 'chat.completion',
@@ -157,6 +184,19 @@ export function openAiCall(
       output_tokens: Math.round(content.length / 3.6),
     },
   };
+}
+
+/**
+ * An OpenAI-style chat completion call as the `llm[]` entry records it.
+ *
+ * @example
+ * const call = openAiCall(rng, { model: 'gpt-4o', snapshot: 'gpt-4o-2024-08-06', system, user, answer });
+ */
+export function openAiCall(
+  rng: DemoRandom,
+  call: OpenAiCallSpec,
+): { request: { [key: string]: Json }; response: Json; usage: { [key: string]: Json } } {
+  return { request: openAiRequest(call), ...openAiAnswer(rng, call) };
 }
 
 /**
