@@ -48,3 +48,19 @@ export {
 export type { LogLocation } from './tenant-logs.js';
 export { proveConsistency, proveInclusion, storeRootAt } from './store-proofs.js';
 export type { FlushListener, LedgerOptions, ResolvedLedgerOptions } from './options.js';
+export { checkComplianceReport } from './reports/verify.js';
+export type { ReportCheck } from './reports/verify.js';
+export { createComplianceReport, reportDigest } from './reports/generate.js';
+export type { ReportOptions, ReportRequest } from './reports/generate.js';
+export { COMPLIANCE_REPORT_FORMAT, REPORT_TYPES } from './reports/format.js';
+export type {
+  Claim,
+  ClaimStatus,
+  ComplianceReport,
+  EvidenceLevel,
+  ReportEvidence,
+  ReportParams,
+  ReportSection,
+  ReportType,
+} from './reports/format.js';
+export type { ComplianceReportEntry } from './reports/entry.js';
