@@ -4,6 +4,7 @@ import { exportCommand } from './commands/export.js';
 import { erase } from './commands/erase.js';
 import { holds } from './commands/holds.js';
 import { purge } from './commands/purge.js';
+import { report } from './commands/report.js';
 import { retention } from './commands/retention.js';
 import { ingest } from './commands/ingest.js';
 import { keys } from './commands/keys.js';
@@ -19,6 +20,7 @@ import type { Io } from './output.js';
 const COMMANDS: readonly Command[] = [
   ...[serve, demo, ingest, verify, exportCommand, erase, log, keys, changes, witness],
   ...[retention, holds, purge],
+  report,
 ];
 
 const USAGE = `docket — a tamper-evident decision audit trail for AI agents

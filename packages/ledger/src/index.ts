@@ -64,3 +64,4 @@ export type {
   ReportType,
 } from './reports/format.js';
 export type { ComplianceReportEntry } from './reports/entry.js';
+export { toReportHtml } from './reports/html.js';

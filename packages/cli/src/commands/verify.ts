@@ -11,6 +11,7 @@ import { EXIT } from '../exit-codes.js';
 import { createProgress, formatIssue, n } from '../output.js';
 import type { Io } from '../output.js';
 import { ApiClient } from '../remote/api-client.js';
+import { isComplianceReport, verifyReport } from './verify-report.js';
 import { CA_FILE_HELP, CA_FILE_OPTION, caFileOf } from '../remote/tls.js';
 import { auditRemote } from '../remote/remote-audit.js';
 import type { RemoteLogReport } from '../remote/remote-audit.js';
@@ -22,6 +23,7 @@ export const verify: Command = {
   help: `Usage: docket verify [--data DIR] [--key VKEY] [--checkpoint FILE] [--no-content]
        docket verify --url URL [--api-key KEY] [--ca-file FILE] [--key VKEY] [--checkpoint FILE]
        docket verify BUNDLE.json --key VKEY [--json]
+       docket verify REPORT.json --key VKEY [--json]
 
 Full audit of every log under the data directory: the default tenant's decision log, each
 tenant's decision log (DIR/tenants/NAME) and each access log (who read, exported or erased
@@ -40,6 +42,8 @@ report), every commitment recomputed, for the decision log and the access log. T
 itself recorded in the tenant's access log.
 With a BUNDLE file: checks the evidence bundle with nothing but the file and the key (the
 options of a log audit, --checkpoint included, are refused: a bundle has no consistency proof).
+With a REPORT file (docket report): checks the evidence embedded in the compliance report and
+re-derives every claim from it; each claim that differs is named.
 Exit 0 when everything verifies, 1 when issues were found in any log.
 
 Options:
@@ -284,6 +288,8 @@ function printProducerSeqs(
 
 function verifyBundleFile(file: string, vkey: string, json: boolean, io: Io): number {
   const bundle = parseStrictJson(readFileSync(file, 'utf8'));
+  // A compliance report (docket report) carries its own evidence: checked claim by claim.
+  if (isComplianceReport(bundle)) return verifyReport(file, bundle, vkey, json, io);
   const result = checkBundle(bundle, vkey);
   if (json) {
     io.out(`${JSON.stringify(result)}\n`);
