@@ -5,7 +5,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkComplianceReport, createComplianceReport, openLedger, toReportHtml } from '@docket/ledger';
+import {
+  checkComplianceReport,
+  createComplianceReport,
+  openLedger,
+  toReportHtml,
+} from '@docket/ledger';
 import type { ComplianceReport, Ledger, ReportRequest } from '@docket/ledger';
 import { fmt } from './figures.js';
 import { intOptions, twoKbDecision } from './workload.js';
@@ -16,7 +21,9 @@ const { ints } = intOptions({
 const N = ints.n;
 
 /** Runs `work` while sampling the resident set size; returns its result, seconds and peak MB. */
-async function measured<T>(work: () => Promise<T> | T): Promise<{ value: T; s: number; peakMb: number }> {
+async function measured<T>(
+  work: () => Promise<T> | T,
+): Promise<{ value: T; s: number; peakMb: number }> {
   global.gc?.();
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => {
@@ -50,7 +57,9 @@ async function one(ledger: Ledger, request: ReportRequest, label: string): Promi
   });
   const { report, text } = gen.value;
   const html = await measured(() => toReportHtml(report));
-  const check = await measured(() => checkComplianceReport(JSON.parse(text) as ComplianceReport, ledger.vkey));
+  const check = await measured(() =>
+    checkComplianceReport(JSON.parse(text) as ComplianceReport, ledger.vkey),
+  );
   const evidenceBytes = Buffer.byteLength(JSON.stringify(report.evidence));
   const population = report.evidence.range.end - report.evidence.range.start;
   console.log(
@@ -68,8 +77,16 @@ async function main(): Promise<void> {
     console.log(`log of ${fmt(N)} decisions appended in ${fmt(filled.s)} s`);
     await one(ledger, { type: 'integrity', evidence: 'full' }, 'integrity, full evidence');
     await one(ledger, { type: 'integrity', evidence: 'cited' }, 'integrity, cited evidence');
-    await one(ledger, { type: 'eu-ai-act-art12', evidence: 'full' }, 'eu-ai-act-art12, full evidence');
-    await one(ledger, { type: 'eu-ai-act-art12', evidence: 'cited' }, 'eu-ai-act-art12, cited evidence');
+    await one(
+      ledger,
+      { type: 'eu-ai-act-art12', evidence: 'full' },
+      'eu-ai-act-art12, full evidence',
+    );
+    await one(
+      ledger,
+      { type: 'eu-ai-act-art12', evidence: 'cited' },
+      'eu-ai-act-art12, cited evidence',
+    );
     console.log('PDF: not built yet (see the report of issue 15)');
     await ledger.close();
   } finally {
