@@ -254,7 +254,10 @@ export function art12Section(input: ReportInput): ReportSection {
     source: 'ISO 27001 A.12.4.2 / A.8.15',
     title: 'Integrity: no record changed after the fact',
     status: 'pass',
-    finding: `The evidence proves the period’s ${n(input.range.end - input.range.start)} entries are leaves ${n(input.range.start)}–${n(input.range.end - 1)} of the signed tree of ${n(input.treeSize)}; every disclosed field opens its commitment.`,
+    finding:
+      input.params.evidence === 'full'
+        ? `The evidence proves the period’s ${n(input.range.end - input.range.start)} entries are leaves ${n(input.range.start)}–${n(input.range.end - 1)} of the signed tree of ${n(input.treeSize)}; every disclosed field opens its commitment.`
+        : `Every cited record carries an inclusion proof to the signed tree of ${n(input.treeSize)}; the period’s other entries are not in this (cited) evidence.`,
     value: { start: input.range.start, end: input.range.end, treeSize: input.treeSize },
     records: all,
   });

@@ -143,7 +143,9 @@ export function integritySection(input: ReportInput): ReportSection {
     finding:
       `The log ${input.origin} signed a checkpoint of ${n(input.treeSize)} entries. ` +
       `The period is entries ${n(input.range.start)} to ${n(input.range.end - 1)}; ` +
-      `the evidence proves they are exactly that range of the signed tree. ` +
+      (input.params.evidence === 'full'
+        ? 'the evidence proves they are exactly that range of the signed tree. '
+        : 'the evidence carries only the cited records, each with its inclusion proof. ') +
       `Witness cosignatures on the checkpoint: ${n(input.cosignatures)}.`,
     value: {
       treeSize: input.treeSize,
