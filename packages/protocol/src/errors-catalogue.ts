@@ -580,7 +580,6 @@ export const ERROR_CODES = {
     exit: USAGE,
     summary: 'nothing to report: no records in the period, or no decisions about the subject',
   },
-  REPORT_NOT_FOUND: { http: 404, exit: USAGE, summary: 'no compliance report with this id' },
   REPORT_MALFORMED: {
     http: 400,
     exit: ISSUES,
