@@ -5,6 +5,7 @@ import { erase } from './commands/erase.js';
 import { holds } from './commands/holds.js';
 import { purge } from './commands/purge.js';
 import { replay } from './commands/replay.js';
+import { report } from './commands/report.js';
 import { retention } from './commands/retention.js';
 import { ingest } from './commands/ingest.js';
 import { keys } from './commands/keys.js';
@@ -21,6 +22,7 @@ const COMMANDS: readonly Command[] = [
   ...[serve, demo, ingest, verify, exportCommand, erase, log, keys, changes, witness],
   ...[retention, holds, purge],
   replay,
+  report,
 ];
 
 const USAGE = `docket — a tamper-evident decision audit trail for AI agents

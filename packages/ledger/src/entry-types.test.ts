@@ -48,6 +48,7 @@ test('every kind of entry has an admit function in the one table', () => {
   assert.deepEqual(Object.keys(ENTRY_KINDS).sort(), [
     'access',
     'change',
+    'compliance-report',
     'decision',
     'event',
     'hold',

@@ -7,6 +7,8 @@ import { LedgerError } from './errors.js';
 import type { KeyRing } from './keyring.js';
 import { admitHold, admitPurge, admitRetention } from './retention/entries.js';
 import type { RetentionBody } from './retention/entries.js';
+import { admitComplianceReport } from './reports/entry.js';
+import type { ComplianceReportBody } from './reports/entry.js';
 import { toSearchColumns } from './search-columns.js';
 import { toFacetColumns, toUpdateColumns } from './facet-columns.js';
 
@@ -25,6 +27,7 @@ export type EntryBody =
   | { readonly kind: 'access'; readonly ts: string; readonly fields: Record<string, JsonValue> }
   | { readonly kind: 'report'; readonly report: ProducerReport }
   | { readonly kind: 'change'; readonly change: ChangeRecord }
+  | ComplianceReportBody
   | RetentionBody;
 
 /** The result of admitting one request: its index, and whether this admission made the entry. */
@@ -95,6 +98,7 @@ export const ENTRY_KINDS: EntryKinds = {
   retention: { type: ENTRY_TYPES.retention, admit: admitRetention },
   hold: { type: ENTRY_TYPES.hold, admit: admitHold },
   purge: { type: ENTRY_TYPES.purge, admit: admitPurge },
+  'compliance-report': { type: ENTRY_TYPES.complianceReport, admit: admitComplianceReport },
 };
 
 /** Whether `kind` names a kind of entry of {@link ENTRY_KINDS}. */

@@ -57,3 +57,20 @@ export {
   parseSelection,
 } from './bulk-export/index.js';
 export type { ExportLine, ExportOptions } from './bulk-export/index.js';
+export { checkComplianceReport } from './reports/verify.js';
+export type { ReportCheck } from './reports/verify.js';
+export { createComplianceReport, reportDigest } from './reports/generate.js';
+export type { ReportOptions, ReportRequest } from './reports/generate.js';
+export { COMPLIANCE_REPORT_FORMAT, REPORT_TYPES } from './reports/format.js';
+export type {
+  Claim,
+  ClaimStatus,
+  ComplianceReport,
+  EvidenceLevel,
+  ReportEvidence,
+  ReportParams,
+  ReportSection,
+  ReportType,
+} from './reports/format.js';
+export type { ComplianceReportEntry } from './reports/entry.js';
+export { toReportHtml } from './reports/html.js';

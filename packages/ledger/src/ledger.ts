@@ -49,6 +49,7 @@ import type { LogParts, Sequencer } from './sequencer.js';
 import { SharedSequencer } from './shared-sequencer.js';
 
 export type { RecordedChange } from './changes.js';
+import type { ComplianceReportEntry } from './reports/entry.js';
 import type { RecordedChange } from './changes.js';
 import { checkErasureAllowed } from './retention/erasure-guard.js';
 import { readHolds } from './retention/holds.js';
@@ -288,6 +289,29 @@ export class Ledger {
    */
   async changes(filter: { readonly agentId?: string } = {}): Promise<RecordedChange[]> {
     return listChanges(this.#store, filter);
+  }
+
+  /**
+   * The keyed pseudonym of a data subject in this log: the `subject` of their leaves (the id
+   * itself never enters the log). For reports about one person.
+   *
+   * @example
+   * const ref = ledger.subjectRef('applicant-88213');
+   */
+  subjectRef(subjectId: string): string {
+    return this.#ring.pseudonymize(subjectId);
+  }
+
+  /**
+   * Appends the record of a compliance report (`docket.compliance-report/v1`): its id, type,
+   * parameters, the digest of its JSON, who asked and why. Idempotent by the report's id.
+   *
+   * @example
+   * await ledger.appendComplianceReport({ id, ts, fields: { reportType: 'integrity', digest } });
+   */
+  async appendComplianceReport(entry: ComplianceReportEntry): Promise<AppendResult> {
+    this.#assertOpen();
+    return this.#append(entry.id, { kind: 'compliance-report', ...entry });
   }
 
   async #append(id: string, body: EntryBody): Promise<AppendResult> {

@@ -657,6 +657,43 @@ export const ERROR_CODES = {
     exit: ISSUES,
     summary: 'a replay child process broke the line-delimited JSON protocol',
   },
+  // Compliance reports (issue 15)
+  REPORT_TYPE_UNKNOWN: { http: 400, exit: USAGE, summary: 'no compliance report of this type' },
+  REPORT_PARAMS_INVALID: {
+    http: 400,
+    exit: USAGE,
+    summary: 'report parameters that cannot be used (a bad period, a missing subject)',
+  },
+  REPORT_NOTHING: {
+    http: 404,
+    exit: USAGE,
+    summary: 'nothing to report: no records in the period, or no decisions about the subject',
+  },
+  REPORT_MALFORMED: {
+    http: 400,
+    exit: ISSUES,
+    summary: 'a compliance report file does not have the shape of docket.compliance-report/v1',
+  },
+  REPORT_EVIDENCE_INVALID: {
+    http: 422,
+    exit: ISSUES,
+    summary: "a report's evidence does not prove its leaves are that range of the signed tree",
+  },
+  REPORT_RECORD_MISMATCH: {
+    http: 422,
+    exit: ISSUES,
+    summary: 'a record a report cites is not in its evidence as cited (index, id or leaf hash)',
+  },
+  REPORT_CLAIM_MISMATCH: {
+    http: 422,
+    exit: ISSUES,
+    summary: "a report's figure or finding differs from what its evidence gives",
+  },
+  REPORT_DIGEST_MISMATCH: {
+    http: 422,
+    exit: ISSUES,
+    summary: "a report's content does not match the digest its log entry records",
+  },
 } as const satisfies Readonly<Record<string, ErrorCodeEntry>>;
 
 /**

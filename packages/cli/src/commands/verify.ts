@@ -13,6 +13,7 @@ import { createProgress, formatIssue, n } from '../output.js';
 import { isExportFile, verifyExportFile } from './verify-export.js';
 import type { Io } from '../output.js';
 import { ApiClient } from '../remote/api-client.js';
+import { isComplianceReport, verifyReport } from './verify-report.js';
 import { CA_FILE_HELP, CA_FILE_OPTION, caFileOf } from '../remote/tls.js';
 import { auditRemote } from '../remote/remote-audit.js';
 import {
@@ -34,6 +35,7 @@ export const verify: Command = {
        docket verify BUNDLE.json --key VKEY [--json]
        docket verify EXPORT.jsonl --key VKEY [--json]
        docket verify BUNDLE.json --witness-policy FILE [--json]
+       docket verify REPORT.json --key VKEY [--json]
 
 Full audit of every log under the data directory: the default tenant's decision log, each
 tenant's decision log (DIR/tenants/NAME) and each access log (who read, exported or erased
@@ -63,6 +65,8 @@ directory the default decision log's latest checkpoint is checked with the cosig
 DIR/cosignatures.db; with --url, the server's /v1/checkpoint as served (cosigned). No hand-kept
 checkpoint is needed: a rolled-back, forked or re-signed log gets no cosignature from an honest
 witness.
+With a REPORT file (docket report): checks the evidence embedded in the compliance report and
+re-derives every claim from it; each claim that differs is named.
 Exit 0 when everything verifies, 1 when issues were found in any log.
 
 Options:
@@ -359,6 +363,8 @@ function verifyBundleFile(
     policy === undefined || note === undefined ? undefined : checkWitnessPolicy(policy, note);
   // Without --key, the policy's log that signed the checkpoint (else its first: the check fails).
   const vkey = key ?? witnessed?.logVkey ?? policy?.logs[0] ?? '';
+  // A compliance report (docket report) carries its own evidence: checked claim by claim.
+  if (isComplianceReport(bundle)) return verifyReport(file, bundle, vkey, json, io);
   const checked = checkBundle(bundle, vkey);
   const result = withPolicyResult(checked, witnessed);
   if (json) {

@@ -21,6 +21,8 @@ export const ENTRY_TYPES = {
   hold: 'docket.hold/v1',
   /** A purge receipt: the leaves whose content a retention purge removed, and why. */
   purge: 'docket.purge/v1',
+  /** A compliance report generated over this log: its type, parameters and the digest of its JSON. */
+  complianceReport: 'docket.compliance-report/v1',
 } as const;
 
 /** One of {@link ENTRY_TYPES}. */
