@@ -24,6 +24,12 @@ export type {
   TreeState,
 } from './ledger-store.js';
 export { isSharedLogStore } from './ledger-store.js';
+export type {
+  FeatureQuery,
+  FeatureRow,
+  FeatureStore,
+  FeatureVersionCount,
+} from './drift-features.js';
 export { openSqliteStore } from './sqlite/sqlite-store.js';
 export type { SqliteStoreOptions } from './sqlite/sqlite-store.js';
 export { openPostgresStore } from './postgres/postgres-store.js';
