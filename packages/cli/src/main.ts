@@ -1,5 +1,6 @@
 import { changes } from './commands/changes.js';
 import { demo } from './commands/demo.js';
+import { drift } from './commands/drift.js';
 import { exportCommand } from './commands/export.js';
 import { erase } from './commands/erase.js';
 import { holds } from './commands/holds.js';
@@ -19,6 +20,7 @@ import type { Io } from './output.js';
 const COMMANDS: readonly Command[] = [
   ...[serve, demo, ingest, verify, exportCommand, erase, log, keys, changes, witness],
   ...[retention, holds, purge],
+  drift,
 ];
 
 const USAGE = `docket — a tamper-evident decision audit trail for AI agents

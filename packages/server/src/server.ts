@@ -11,6 +11,7 @@ import { createApiKey } from './auth/api-key.js';
 import { Authenticator } from './auth/authenticator.js';
 import { ServerError } from './errors.js';
 import * as changes from './handlers/changes.js';
+import { getDrift } from './handlers/drift.js';
 import * as decisions from './handlers/decisions.js';
 import * as keys from './handlers/keys.js';
 import * as log from './handlers/log.js';
@@ -54,6 +55,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   postChange: changes.postChange,
   listChanges: changes.listChanges,
   ...retention,
+  getDrift,
 };
 
 /** One structured log line (JSON on stderr by default). */

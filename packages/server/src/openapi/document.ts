@@ -3,6 +3,7 @@ import { API_KEY_ROLES, CONTENT_ROLES, READ_ROLES, WRITE_ROLES } from '../auth/r
 import type { ApiKeyRole } from '../auth/roles.js';
 import { CHANGE_SCHEMAS } from './change-schemas.js';
 import { retentionPaths } from './retention.js';
+import { driftPaths } from './drift.js';
 
 // The OpenAPI 3.1 document of the Docket HTTP API: the single source of truth. The router is
 // built from `paths` (an operation without a handler fails at start-up), parameters and bodies
@@ -853,6 +854,12 @@ export const openApiDocument = {
       },
     },
     ...retentionPaths({
+      json,
+      problemResponse,
+      authProblems: AUTH_PROBLEMS,
+      bodyProblems: BODY_PROBLEMS,
+    }),
+    ...driftPaths({
       json,
       problemResponse,
       authProblems: AUTH_PROBLEMS,
