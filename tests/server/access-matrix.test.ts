@@ -162,6 +162,17 @@ const MATRIX: Readonly<Record<string, MatrixEntry | PublicEntry>> = {
       assert.equal(total, own.length);
     },
   },
+  getDrift: {
+    request: () => ({
+      query: { agent: 'credit-underwriter', baseline: 'version=2.3.1', current: 'version=2.3.1' },
+    }),
+    acme: async (res, f) => {
+      // acme's own decisions of that agent only: no more than its log holds.
+      const r = assertOk<{ baseline: { count: number } }>(res, 200);
+      const decisions = (await acmeLeaves(f)).filter((l) => l.type === 'docket.decision/v1');
+      assert.ok(r.baseline.count <= decisions.length, `${r.baseline.count} > ${decisions.length}`);
+    },
+  },
   listDecisions: {
     request: () => ({ query: { limit: '200' } }),
     acme: async (res, f) => {

@@ -8,6 +8,7 @@ import { openPostgresStore } from '@docket/store';
 import { postgresAvailable, usePostgresCluster } from '../support/postgres.js';
 import { BatchBuilder, describeStoreConformance } from './store-conformance.js';
 import { openedStores } from './opened-stores.js';
+import { describeFeatureStoreConformance } from './feature-store-conformance.js';
 
 const available = postgresAvailable();
 
@@ -29,6 +30,11 @@ describe('postgres store', available, () => {
 
   describeStoreConformance('postgres', () => {
     const schema = `conformance_${++schemas}`;
+    return openedStores(() => openPostgresStore(url(), { schema }), undefined, filesOnDisk);
+  });
+
+  describeFeatureStoreConformance('postgres', () => {
+    const schema = `features_${++schemas}`;
     return openedStores(() => openPostgresStore(url(), { schema }), undefined, filesOnDisk);
   });
 

@@ -7,6 +7,7 @@ import { openSqliteStore } from '@docket/store';
 import { tempDir } from '../support/ledger-fixture.js';
 import { openedStores } from './opened-stores.js';
 import { describeStoreConformance } from './store-conformance.js';
+import { describeFeatureStoreConformance } from './feature-store-conformance.js';
 
 describeStoreConformance('sqlite', () => {
   const tmp = tempDir('docket-store-');
@@ -16,6 +17,15 @@ describeStoreConformance('sqlite', () => {
     () => openSqliteStore(path),
     tmp.cleanup,
     () => Promise.resolve(files),
+  );
+});
+
+describeFeatureStoreConformance('sqlite', () => {
+  const tmp = tempDir('docket-store-');
+  return openedStores(
+    () => openSqliteStore(join(tmp.dir, 'ledger.db')),
+    tmp.cleanup,
+    () => Promise.resolve([]),
   );
 });
 

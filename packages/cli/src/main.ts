@@ -1,5 +1,6 @@
 import { changes } from './commands/changes.js';
 import { demo } from './commands/demo.js';
+import { drift } from './commands/drift.js';
 import { exportCommand } from './commands/export.js';
 import { erase } from './commands/erase.js';
 import { holds } from './commands/holds.js';
@@ -23,6 +24,7 @@ const COMMANDS: readonly Command[] = [
   ...[retention, holds, purge],
   replay,
   report,
+  drift,
 ];
 
 const USAGE = `docket — a tamper-evident decision audit trail for AI agents

@@ -74,3 +74,34 @@ export type {
 } from './reports/format.js';
 export type { ComplianceReportEntry } from './reports/entry.js';
 export { toReportHtml } from './reports/html.js';
+export { hammingHex, simHash, tokenize, toDriftFeatures } from './drift/features.js';
+export type { DriftFeatures } from './drift/features.js';
+export type { FeatureCatchUp, FeatureEntry } from './drift/feature-index.js';
+export { createDriftReport, pairDecisions } from './drift/report.js';
+export type {
+  DecisionPair,
+  DriftOptions,
+  DriftReport,
+  DriftSignal,
+  DriftVerdict,
+  FieldDiff,
+  IndexedFeatures,
+  PairOptions,
+  SignalKind,
+} from './drift/report.js';
+export { formatPopulation, parsePopulation, runDrift } from './drift/query.js';
+export type { DriftQuery, DriftResult, Population } from './drift/query.js';
+export { createSyntheticPopulation } from './drift/synthetic.js';
+export type { InjectedChange } from './drift/synthetic.js';
+export {
+  benjaminiHochberg,
+  chiSquare,
+  domainClassifier,
+  jensenShannon,
+  ksTwoSample,
+  psi,
+  psiBand,
+  rocAuc,
+  wassersteinNormed,
+} from './drift/stats.js';
+export type { DomainClassifierResult, SeparatingTerm, TestResult } from './drift/stats.js';

@@ -12,6 +12,8 @@ import { isSharedLogStore } from '@docket/store';
 import type {
   DecisionStats,
   EntryWithContent,
+  FeatureQuery,
+  FeatureVersionCount,
   LedgerStore,
   OutcomeUpdateRow,
   SearchQuery,
@@ -42,6 +44,8 @@ import { resolveLedgerOptions } from './options.js';
 import type { LedgerOptions } from './options.js';
 import { openEntry } from './read.js';
 import type { ReadEntry } from './read.js';
+import { catchUpFeatures, readFeatures } from './drift/feature-index.js';
+import type { FeatureCatchUp, FeatureEntry } from './drift/feature-index.js';
 import { createConsistencyProof, createInclusionProof, createReceipt } from './receipts.js';
 import type { InclusionProof, Receipt } from './receipts.js';
 import { LocalSequencer } from './sequencer.js';
@@ -438,6 +442,43 @@ export class Ledger {
       break;
     }
     return out;
+  }
+
+  /**
+   * Drift (issue 16): derives and stores the features of decisions appended since the last call
+   * (all of them the first time: the backfill), at most `limit` entries per call.
+   *
+   * @example
+   * while ((await ledger.catchUpFeatures()).scanned > 0);
+   */
+  async catchUpFeatures(limit?: number): Promise<FeatureCatchUp> {
+    this.#assertOpen();
+    return catchUpFeatures(this.#store, this.#ring, limit);
+  }
+
+  /**
+   * Drift: the stored features of one agent's decisions (a version, a time window), index order.
+   *
+   * @example
+   * const rows = await ledger.readFeatures({ agentId: 'loan-approver', agentVersion: '2.4.0' });
+   */
+  async readFeatures(
+    query: Omit<FeatureQuery, 'limit'>,
+    onProgress?: (read: number) => void,
+  ): Promise<FeatureEntry[]> {
+    this.#assertOpen();
+    return readFeatures(this.#store, { ...query, limit: 10_000 }, onProgress);
+  }
+
+  /**
+   * Drift: how many decisions with features each version of an agent has, and their time span.
+   *
+   * @example
+   * const versions = await ledger.featureVersions('loan-approver');
+   */
+  async featureVersions(agentId: string): Promise<FeatureVersionCount[]> {
+    this.#assertOpen();
+    return this.#store.featureVersions(agentId);
   }
 
   /**

@@ -694,6 +694,27 @@ export const ERROR_CODES = {
     exit: ISSUES,
     summary: "a report's content does not match the digest its log entry records",
   },
+  // Drift (issue 16): `docket drift`, GET /v1/drift.
+  DRIFT_AGENT_UNKNOWN: {
+    http: 404,
+    exit: USAGE,
+    summary: 'no decision of this agent has drift features (unknown agent, or none indexed yet)',
+  },
+  DRIFT_VERSION_UNKNOWN: {
+    http: 404,
+    exit: USAGE,
+    summary: 'the agent has no decision of this version',
+  },
+  DRIFT_POPULATION_INVALID: {
+    http: 400,
+    exit: USAGE,
+    summary: 'a population is not version=V or from=T[,to=T] with RFC 3339 times, from before to',
+  },
+  DRIFT_WINDOW_FUTURE: {
+    http: 400,
+    exit: USAGE,
+    summary: 'a time window starts in the future: it can hold no decision yet',
+  },
 } as const satisfies Readonly<Record<string, ErrorCodeEntry>>;
 
 /**

@@ -11,6 +11,7 @@ import { createApiKey } from './auth/api-key.js';
 import { Authenticator } from './auth/authenticator.js';
 import { ServerError } from './errors.js';
 import * as changes from './handlers/changes.js';
+import { getDrift } from './handlers/drift.js';
 import * as decisions from './handlers/decisions.js';
 import * as exportsHandlers from './handlers/exports.js';
 import * as keys from './handlers/keys.js';
@@ -60,6 +61,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   ...retention,
   getExport: exportsHandlers.getExport,
   getStats,
+  getDrift,
 };
 
 /** One structured log line (JSON on stderr by default). */

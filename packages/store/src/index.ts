@@ -36,6 +36,12 @@ export type {
   FacetFilter,
 } from './facets.js';
 export type { StatsQuery } from './ledger-store.js';
+export type {
+  FeatureQuery,
+  FeatureRow,
+  FeatureStore,
+  FeatureVersionCount,
+} from './drift-features.js';
 export { openSqliteStore } from './sqlite/sqlite-store.js';
 export type { SqliteStoreOptions } from './sqlite/sqlite-store.js';
 export { openPostgresStore } from './postgres/postgres-store.js';

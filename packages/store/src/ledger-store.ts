@@ -6,6 +6,7 @@ import type {
   OutcomeUpdateRow,
   StatsGrouping,
 } from './facets.js';
+import type { FeatureStore } from './drift-features.js';
 
 /** One log entry as stored: the leaf bytes plus columns that index it. */
 export interface EntryRow {
@@ -162,7 +163,7 @@ export interface NodeId {
  * conformance suite). Implementations must make `appendBatch` atomic and durable before it
  * resolves.
  */
-export interface LedgerStore {
+export interface LedgerStore extends FeatureStore {
   readonly kind: string;
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;

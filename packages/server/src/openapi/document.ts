@@ -5,6 +5,7 @@ import { CHANGE_SCHEMAS } from './change-schemas.js';
 import { exportPaths } from './exports.js';
 import { retentionPaths } from './retention.js';
 import { FACET_PARAMS, SORT_PARAM, STATS_SCHEMAS, statsPaths } from './stats.js';
+import { driftPaths } from './drift.js';
 
 // The OpenAPI 3.1 document of the Docket HTTP API: the single source of truth. The router is
 // built from `paths` (an operation without a handler fails at start-up), parameters and bodies
@@ -889,6 +890,12 @@ export const openApiDocument = {
       roles: READ_ROLES,
       filters: [...decisionFilters(), ...FACET_PARAMS],
       ref,
+    }),
+    ...driftPaths({
+      json,
+      problemResponse,
+      authProblems: AUTH_PROBLEMS,
+      bodyProblems: BODY_PROBLEMS,
     }),
   },
   components: {

@@ -1,4 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { featureQuerySql, toFeatureRow } from '../drift-features.js';
+import type {
+  FeatureQuery,
+  FeatureRow,
+  FeatureVersionCount,
+  RawFeatureRow,
+} from '../drift-features.js';
 import type { Client, ClientConfig, Pool, PoolClient, QueryResultRow } from 'pg';
 import { StoreError } from '../errors.js';
 import { describeTarget, loadDriver, prepareSchema } from './pg-target.js';
@@ -97,7 +104,15 @@ CREATE TABLE IF NOT EXISTS $S.decision_updates (
   ts text NOT NULL
 );
 CREATE INDEX IF NOT EXISTS decision_updates_decision ON $S.decision_updates (decision, kind);
-${INTAKE_DDL}`;
+${INTAKE_DDL}
+-- Drift features (issue 16): one row per decision, written by the ledger's catch-up pass.
+CREATE TABLE IF NOT EXISTS $S.features (
+  idx bigint PRIMARY KEY, agent text NOT NULL, agent_version text NOT NULL, ts text NOT NULL,
+  subject text, kid text, body text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS features_agent ON $S.features (agent, agent_version, idx);
+CREATE INDEX IF NOT EXISTS features_agent_ts ON $S.features (agent, ts);
+CREATE INDEX IF NOT EXISTS features_subject ON $S.features (subject) WHERE subject IS NOT NULL;`;
 
 const TABLES = [
   'meta',
@@ -110,6 +125,7 @@ const TABLES = [
   'intake',
   'decision_facets',
   'decision_updates',
+  'features',
 ];
 
 const POSTGRES_SEARCH: SearchDialect = {
@@ -457,6 +473,7 @@ class PostgresStore implements LedgerStore, SharedLogStore {
         await client.query(`DELETE FROM ${s}.decision_updates WHERE idx = ANY($1::bigint[])`, [
           purge,
         ]);
+        await client.query(`DELETE FROM ${s}.features WHERE idx = ANY($1::bigint[])`, [purge]);
       }
       // seq numbered like SQLite's rowid (max + 1, no gaps): safe, the tree_size lock is held.
       const c = batch.checkpoint;
@@ -800,6 +817,8 @@ class PostgresStore implements LedgerStore, SharedLogStore {
       'erase subject keys',
       `WITH forgotten AS (
          UPDATE ${this.#s}.search SET words = NULL, subject = NULL WHERE subject = $2
+       ), features_dropped AS (
+         DELETE FROM ${this.#s}.features WHERE subject = $2
        )
        UPDATE ${this.#s}.subject_keys SET wrapped = NULL, erased_at = $1
        WHERE subject = $2 AND wrapped IS NOT NULL`,
@@ -814,10 +833,66 @@ class PostgresStore implements LedgerStore, SharedLogStore {
     // a shared log goes too: its deleted rows held the subject's requests (sealed, see 0005).
     if (n > 0) {
       await this.#pool
-        .query(`VACUUM FULL ${this.#s}.subject_keys, ${this.#s}.search, ${this.#s}.intake`)
+        .query(
+          `VACUUM FULL ${this.#s}.subject_keys, ${this.#s}.search, ${this.#s}.intake, ${this.#s}.features`,
+        )
         .catch(() => undefined);
     }
     return n;
+  }
+
+  async putFeatures(rows: readonly FeatureRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    // Not written when the key it was read with is erased by now (a catch-up racing an erasure).
+    return this.#write(
+      'write features',
+      `INSERT INTO ${this.#s}.features (idx, agent, agent_version, ts, subject, kid, body)
+       SELECT r.* FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
+                              $6::text[], $7::text[]) AS r(idx, agent, agent_version, ts, subject, kid, body)
+       WHERE r.kid IS NULL OR EXISTS (
+         SELECT 1 FROM ${this.#s}.subject_keys k WHERE k.kid = r.kid AND k.wrapped IS NOT NULL)
+       ON CONFLICT (idx) DO UPDATE SET agent = excluded.agent, agent_version = excluded.agent_version,
+         ts = excluded.ts, subject = excluded.subject, kid = excluded.kid, body = excluded.body`,
+      [
+        rows.map((r) => r.index),
+        rows.map((r) => r.agentId),
+        rows.map((r) => r.agentVersion),
+        rows.map((r) => r.ts),
+        rows.map((r) => r.subject),
+        rows.map((r) => r.kid),
+        rows.map((r) => r.body),
+      ],
+    );
+  }
+
+  async scanFeatures(query: FeatureQuery): Promise<FeatureRow[]> {
+    const { sql, values } = featureQuerySql(query, (i) => `$${i}`);
+    const rows = await this.#read<RawFeatureRow>(
+      'read features',
+      `SELECT idx, agent, agent_version, ts, subject, kid, body FROM ${this.#s}.features ${sql}`,
+      values,
+    );
+    return rows.map(toFeatureRow);
+  }
+
+  async featureVersions(agentId: string): Promise<FeatureVersionCount[]> {
+    const rows = await this.#read<{
+      agent_version: string;
+      n: string;
+      first: string;
+      last: string;
+    }>(
+      'read feature versions',
+      `SELECT agent_version, count(*)::text AS n, min(ts) AS first, max(ts) AS last
+       FROM ${this.#s}.features WHERE agent = $1 GROUP BY agent_version ORDER BY agent_version`,
+      [agentId],
+    );
+    return rows.map((r) => ({
+      agentVersion: r.agent_version,
+      count: Number(r.n),
+      first: r.first,
+      last: r.last,
+    }));
   }
 
   async sizeOnDisk(): Promise<number> {

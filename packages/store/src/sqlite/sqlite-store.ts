@@ -7,6 +7,13 @@ import { diffSearchRows, fts5Words, searchSql, searchWhere } from '../search.js'
 import { searchFrom, statsStatements, toDecisionStats, toUpdate } from '../facets.js';
 import type { DecisionStats, OutcomeUpdateRow, RawCountRow, RawUpdate } from '../facets.js';
 import type { RawSearchRow, SearchDialect } from '../search.js';
+import { featureQuerySql, toFeatureRow } from '../drift-features.js';
+import type {
+  FeatureQuery,
+  FeatureRow,
+  FeatureVersionCount,
+  RawFeatureRow,
+} from '../drift-features.js';
 import type { RawCheckpoint, RawEntry, RawKey } from '../rows.js';
 import type {
   CheckpointRow,
@@ -84,6 +91,17 @@ CREATE TABLE IF NOT EXISTS decision_updates (
 CREATE INDEX IF NOT EXISTS decision_updates_decision ON decision_updates(decision, kind);
 `;
 
+// Drift features (issue 16): one row per decision, written by the ledger's catch-up pass.
+const FEATURES_DDL = `
+CREATE TABLE IF NOT EXISTS features (
+  idx INTEGER PRIMARY KEY, agent TEXT NOT NULL, agent_version TEXT NOT NULL, ts TEXT NOT NULL,
+  subject TEXT, kid TEXT, body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS features_agent ON features(agent, agent_version, idx);
+CREATE INDEX IF NOT EXISTS features_agent_ts ON features(agent, ts);
+CREATE INDEX IF NOT EXISTS features_subject ON features(subject) WHERE subject IS NOT NULL;
+`;
+
 const SQLITE_SEARCH: SearchDialect = {
   param: () => '?',
   table: (name) => name,
@@ -132,6 +150,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       db.pragma('synchronous = FULL');
       db.pragma('secure_delete = ON');
       db.exec(DDL);
+      db.exec(FEATURES_DDL);
       const version = db
         .prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema_version'")
         .get();
@@ -159,6 +178,27 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   return new SqliteStore(db, path);
 }
 
+/** The statements of the drift `features` table (see {@link FEATURES_DDL}). */
+function prepareFeatureStatements(db: Database.Database) {
+  return {
+    purge: db.prepare('DELETE FROM features WHERE idx = ?'),
+    forget: db.prepare('DELETE FROM features WHERE subject = ?'),
+    // Not written when the key it was read with is erased by now (a catch-up racing an erasure).
+    put: db.prepare(
+      `INSERT OR REPLACE INTO features (idx, agent, agent_version, ts, subject, kid, body)
+       SELECT ?, ?, ?, ?, ?, ?, ?
+       WHERE ? IS NULL OR EXISTS (SELECT 1 FROM subject_keys WHERE kid = ? AND wrapped IS NOT NULL)`,
+    ),
+    versions: db.prepare<
+      [string],
+      { agent_version: string; n: number; first: string; last: string }
+    >(
+      `SELECT agent_version, count(*) AS n, min(ts) AS first, max(ts) AS last
+       FROM features WHERE agent = ? GROUP BY agent_version ORDER BY agent_version`,
+    ),
+  };
+}
+
 class SqliteStore implements LedgerStore {
   readonly kind = 'sqlite';
   readonly #db: Database.Database;
@@ -167,6 +207,7 @@ class SqliteStore implements LedgerStore {
   readonly #entryCols: string;
   /** Prepared search statements by the set of filters they test. */
   readonly #searches = new Map<string, Database.Statement<unknown[], RawEntry>>();
+  #featureStmt: ReturnType<typeof prepareFeatureStatements> | undefined;
 
   constructor(db: Database.Database, path: string) {
     this.#db = db;
@@ -261,6 +302,15 @@ class SqliteStore implements LedgerStore {
     };
   }
 
+  /**
+   * The drift-feature statements, prepared on first use: a read-only store of a file made before
+   * the features table existed has no such table, and must still open.
+   */
+  #features(): ReturnType<typeof prepareFeatureStatements> {
+    this.#featureStmt ??= prepareFeatureStatements(this.#db);
+    return this.#featureStmt;
+  }
+
   #run<T>(what: string, fn: () => T): T {
     return runSqlite(this.#path, what, fn);
   }
@@ -344,6 +394,7 @@ class SqliteStore implements LedgerStore {
         s.purgeContent.run(index);
         s.purgeSearch.run(index);
         s.purgeSearchText.run(index);
+        this.#features().purge.run(index);
       }
       const c = batch.checkpoint;
       s.insertCheckpoint.run(c.size, c.root, c.note, c.createdAt);
@@ -538,12 +589,59 @@ class SqliteStore implements LedgerStore {
         // no search by the subject finds its decisions any more.
         this.#stmt.forgetSearchText.run(subject);
         this.#stmt.forgetSearchSubject.run(subject);
+        this.#features().forget.run(subject);
         return this.#stmt.eraseKeys.run(erasedAt, subject).changes;
       })();
       // Move the overwritten pages out of the WAL into the main file, where secure_delete zeroed them.
       this.#db.pragma('wal_checkpoint(TRUNCATE)');
       return n;
     });
+  }
+
+  putFeatures(rows: readonly FeatureRow[]): Promise<number> {
+    const put = this.#db.transaction(() => {
+      let n = 0;
+      for (const r of rows) {
+        n += this.#features().put.run(
+          r.index,
+          r.agentId,
+          r.agentVersion,
+          r.ts,
+          r.subject,
+          r.kid,
+          r.body,
+          r.kid,
+          r.kid,
+        ).changes;
+      }
+      return n;
+    });
+    return this.#call('write features', () => put.immediate());
+  }
+
+  scanFeatures(query: FeatureQuery): Promise<FeatureRow[]> {
+    const { sql, values } = featureQuerySql(query, () => '?');
+    return this.#call('read features', () =>
+      this.#db
+        .prepare<unknown[], RawFeatureRow>(
+          `SELECT idx, agent, agent_version, ts, subject, kid, body FROM features ${sql}`,
+        )
+        .all(...values)
+        .map(toFeatureRow),
+    );
+  }
+
+  featureVersions(agentId: string): Promise<FeatureVersionCount[]> {
+    return this.#call('read feature versions', () =>
+      this.#features()
+        .versions.all(agentId)
+        .map((r) => ({
+          agentVersion: r.agent_version,
+          count: r.n,
+          first: r.first,
+          last: r.last,
+        })),
+    );
   }
 
   sizeOnDisk(): Promise<number> {
