@@ -7,7 +7,7 @@
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { csvHeader, csvRow, openLedger } from '@docket/ledger';
+import { exportText, openLedger } from '@docket/ledger';
 import type { Ledger } from '@docket/ledger';
 import { fmt } from './figures.js';
 import { intOptions, twoKbDecision } from './workload.js';
@@ -55,11 +55,17 @@ async function exportRun(
   peakRss = process.memoryUsage().rss;
   const started = performance.now();
   let records = 0;
-  if (format === 'csv') await write(csvHeader());
   let buffer = '';
-  for await (const line of ledger.exportRecords({}, { withProofs })) {
-    if ('id' in line) records++;
-    buffer += format === 'csv' ? ('id' in line ? csvRow(line) : '') : `${JSON.stringify(line)}\n`;
+  for await (const chunk of exportText(
+    (async function* counted() {
+      for await (const line of ledger.exportRecords({}, { withProofs })) {
+        if ('id' in line) records++;
+        yield line;
+      }
+    })(),
+    format,
+  )) {
+    buffer += chunk;
     if (buffer.length > 256 * 1024) {
       await write(buffer);
       buffer = '';

@@ -53,6 +53,7 @@ export {
   csvHeader,
   csvRow,
   CSV_COLUMNS,
+  exportText,
   normalizeSelection,
   parseSelection,
 } from './bulk-export/index.js';

@@ -1,6 +1,7 @@
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import type { WriteStream } from 'node:fs';
-import { csvHeader, csvRow, openLedger, parseSelection } from '@docket/ledger';
+import { exportText, openLedger, parseSelection } from '@docket/ledger';
+import type { ExportLine } from '@docket/ledger';
 import type { ExportSelection } from '@docket/protocol';
 import { DocketError } from '@docket/protocol';
 import { optional } from '../args.js';
@@ -91,23 +92,23 @@ async function exportLocal(
   });
   try {
     const written: Written = { records: 0, treeSize: undefined, vkey: ledger.vkey };
-    if (csv) await sink.write(csvHeader());
-    for await (const line of ledger.exportRecords(selection, {
+    const lines = ledger.exportRecords(selection, {
       withProofs,
       onProgress: ({ scanned, total, exported }) => {
         progress.update(
           `export: ${n(scanned)} of ${n(total)} entries read, ${n(exported)} exported`,
         );
       },
-    })) {
-      if ('format' in line) written.treeSize = line.treeSize;
-      if ('id' in line) written.records++;
-      if (csv) {
-        if ('id' in line) await sink.write(csvRow(line));
-      } else {
-        await sink.write(`${JSON.stringify(line)}\n`);
+    });
+    /** The lines as they pass, counted for the summary. */
+    async function* counted(): AsyncGenerator<ExportLine> {
+      for await (const line of lines) {
+        if ('format' in line) written.treeSize = line.treeSize;
+        if ('id' in line) written.records++;
+        yield line;
       }
     }
+    for await (const chunk of exportText(counted(), csv ? 'csv' : 'jsonl')) await sink.write(chunk);
     return written;
   } finally {
     await ledger.close();

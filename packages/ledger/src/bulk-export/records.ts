@@ -11,6 +11,7 @@ import type {
 import type { EntryWithContent, LedgerStore } from '@docket/store';
 import type { ReadEntry } from '../read.js';
 import { proveInclusion } from '../store-proofs.js';
+import { csvHeader, csvRow } from './csv.js';
 
 /** How {@link exportRecords} runs. */
 export interface ExportOptions {
@@ -37,19 +38,14 @@ export type ExportLine = ExportHeader | ExportRecord | ExportTrailer;
 const isObject = (v: unknown): v is Record<string, JsonValue> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function matches(
-  entry: ReadEntry,
-  selection: ExportSelection,
-  pseudonym: string | undefined,
-): boolean {
-  const { envelope, fields } = entry;
-  if (envelope.type !== ENTRY_TYPES.decision) return false;
-  if (pseudonym !== undefined && envelope.subject !== pseudonym) return false;
-  if (selection.from !== undefined && envelope.ts < selection.from) return false;
-  if (selection.to !== undefined && envelope.ts >= selection.to) return false;
+/**
+ * Whether a decision matches the selection's agent filters. The envelope filters (type, subject,
+ * time) are applied before the entry is opened; agent filters read the content, so a decision
+ * whose content is gone can't be attributed.
+ */
+function matchesAgent(entry: ReadEntry, selection: ExportSelection): boolean {
   if (selection.agent === undefined && selection.version === undefined) return true;
-  // Agent filters read the content: a decision whose content is gone can't be attributed.
-  const agent = fields?.['agent'];
+  const agent = entry.fields?.['agent'];
   if (!isObject(agent)) return false;
   if (selection.agent !== undefined && agent['id'] !== selection.agent) return false;
   return selection.version === undefined || agent['version'] === selection.version;
@@ -109,13 +105,13 @@ export async function* exportRecords(
     for (const row of batch) {
       if (row.index >= treeSize) break scan;
       scanned++;
-      // Cheap envelope filters first: most entries are skipped without decrypting.
+      // Envelope filters first: most entries are skipped without decrypting.
       if (row.type !== ENTRY_TYPES.decision) continue;
       if (pseudonym !== undefined && row.subject !== pseudonym) continue;
       if (selection.from !== undefined && row.ts < selection.from) continue;
       if (selection.to !== undefined && row.ts >= selection.to) continue;
       const entry = await source.open(row);
-      if (!matches(entry, selection, pseudonym)) continue;
+      if (!matchesAgent(entry, selection)) continue;
       const events: ExportEvent[] = [];
       for (const eventRow of await store.entriesByRef(entry.envelope.id)) {
         if (eventRow.index >= treeSize || eventRow.type !== ENTRY_TYPES.event) continue;
@@ -143,4 +139,22 @@ export async function* exportRecords(
     options.onProgress?.({ scanned, total: treeSize, exported: count });
   }
   yield { end: 'docket.export/v1', count };
+}
+
+/**
+ * The text of an export, chunk by chunk: `docket.export/v1` JSON Lines (every line), or CSV (a
+ * header, then one row per decision).
+ *
+ * @example
+ * for await (const chunk of exportText(ledger.exportRecords(selection), 'csv')) out.write(chunk);
+ */
+export async function* exportText(
+  lines: AsyncIterable<ExportLine>,
+  format: 'jsonl' | 'csv',
+): AsyncGenerator<string> {
+  if (format === 'csv') yield csvHeader();
+  for await (const line of lines) {
+    if (format === 'jsonl') yield `${JSON.stringify(line)}\n`;
+    else if ('id' in line) yield csvRow(line);
+  }
 }

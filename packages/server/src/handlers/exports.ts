@@ -1,4 +1,4 @@
-import { csvHeader, csvRow, normalizeSelection } from '@docket/ledger';
+import { exportText, normalizeSelection } from '@docket/ledger';
 import type { ExportLine } from '@docket/ledger';
 import type { ExportSelection } from '@docket/protocol';
 import { DocketError } from '@docket/protocol';
@@ -9,17 +9,6 @@ import type { Handler } from '../http/context.js';
 function describe(selection: ExportSelection, treeSize: number): string {
   const parts = Object.entries(selection).map(([k, v]) => `${k}=${String(v)}`);
   return `export ${parts.length === 0 ? 'all' : parts.join(';')} @${treeSize}`;
-}
-
-async function* jsonLines(lines: AsyncIterable<ExportLine>): AsyncGenerator<string> {
-  for await (const line of lines) yield `${JSON.stringify(line)}\n`;
-}
-
-async function* csvLines(lines: AsyncIterable<ExportLine>): AsyncGenerator<string> {
-  yield csvHeader();
-  for await (const line of lines) {
-    if ('id' in line) yield csvRow(line);
-  }
 }
 
 /**
@@ -70,6 +59,6 @@ export const getExport: Handler = async (ctx) => {
       'x-docket-vkey': decisions.vkey,
       'content-disposition': `attachment; filename="docket-export.${csv ? 'csv' : 'jsonl'}"`,
     },
-    stream: csv ? csvLines(all()) : jsonLines(all()),
+    stream: exportText(all(), csv ? 'csv' : 'jsonl'),
   };
 };
