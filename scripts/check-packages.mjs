@@ -51,13 +51,13 @@ if (pyVersion !== version) {
   problems.push(`clients/python: version ${pyVersion} is not ${version} (versions move in step)`);
 }
 const pyModule = readFileSync(
-  join(root, 'clients', 'python', 'src', 'docket', '_version.py'),
+  join(root, 'clients', 'python', 'src', 'docket_client', '_version.py'),
   'utf8',
 );
 const pyModuleVersion = /^__version__ = "([^"]+)"/m.exec(pyModule)?.[1];
 if (pyModuleVersion !== version) {
   problems.push(
-    `clients/python/src/docket/_version.py: __version__ ${pyModuleVersion} is not ${version}`,
+    `clients/python/src/docket_client/_version.py: __version__ ${pyModuleVersion} is not ${version}`,
   );
 }
 const ours = new Set(packages.map((p) => p.json.name));

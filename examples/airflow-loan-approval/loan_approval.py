@@ -12,8 +12,8 @@ from pathlib import Path
 
 from airflow.sdk import Param, dag, task
 
-from docket import consider, decide, reason, tool
-from docket.airflow import record  # ◀ Docket (1/2)
+from docket_client import consider, decide, reason, tool
+from docket_client.airflow import record  # ◀ Docket (1/2)
 
 HERE = Path(__file__).parent
 # Airflow may parse a copy of this file in its DAGs folder: the data files are found through

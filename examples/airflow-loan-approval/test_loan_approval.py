@@ -3,8 +3,8 @@ back from the ledger by Airflow run id."""
 
 from __future__ import annotations
 
-import docket
-from docket import Docket
+import docket_client as docket
+from docket_client import Docket
 
 
 def test_the_loan_approval_dag_records_each_decision_with_the_airflow_run(server, keys):

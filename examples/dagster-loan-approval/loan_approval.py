@@ -7,8 +7,8 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, DailyPartitionsDefinition, Definitions, MaterializeResult, asset
 
-from docket import consider, decide, reason, tool
-from docket.dagster import record  # ◀ Docket (1/2)
+from docket_client import consider, decide, reason, tool
+from docket_client.dagster import record  # ◀ Docket (1/2)
 
 HERE = Path(__file__).parent
 POLICY = {"id": "consumer-lending", "version": "2024.10"}

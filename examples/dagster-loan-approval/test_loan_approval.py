@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dagster import materialize
 
-import docket
-from docket import Docket
+import docket_client as docket
+from docket_client import Docket
 
 
 def test_the_loan_approval_step_records_each_decision_with_the_dagster_run(server, keys):

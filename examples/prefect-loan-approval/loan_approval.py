@@ -11,8 +11,8 @@ from pathlib import Path
 
 from prefect import flow, task
 
-from docket import consider, decide, reason, tool
-from docket.prefect import record  # ◀ Docket (1/2)
+from docket_client import consider, decide, reason, tool
+from docket_client.prefect import record  # ◀ Docket (1/2)
 
 DATA = Path(__file__).parent
 POLICY = {"id": "consumer-lending", "version": "2024.10"}

@@ -3,8 +3,8 @@ reads the decisions back from the ledger by flow run id."""
 
 from __future__ import annotations
 
-import docket
-from docket import Docket
+import docket_client as docket
+from docket_client import Docket
 
 
 def test_the_loan_approval_flow_records_each_decision_with_the_prefect_run(server, keys):

@@ -6,8 +6,8 @@ import os
 
 from dagster import DailyPartitionsDefinition, RetryPolicy, asset, job, op
 
-from docket import consider, decide
-from docket.dagster import record
+from docket_client import consider, decide
+from docket_client.dagster import record
 
 AGENT = {"id": "py-dagster-tests", "version": "1.0.0"}
 daily = DailyPartitionsDefinition(start_date="2024-11-01")

@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from docket import CHANGE_SCHEMA_V1, DocketError, check_change_record, create_uuid_v7, record_change
+from docket_client import CHANGE_SCHEMA_V1, DocketError, check_change_record, create_uuid_v7, record_change
 from docket_server import api
 
 CHANGE = {

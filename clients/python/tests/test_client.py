@@ -11,8 +11,8 @@ import urllib.request
 
 import pytest
 
-import docket
-from docket import Docket, DocketError, is_uuid_v7
+import docket_client as docket
+from docket_client import Docket, DocketError, is_uuid_v7
 
 AGENT = {"id": "py-client-tests", "version": "1.0.0"}
 
@@ -278,8 +278,8 @@ def test_a_full_queue_drops_and_counts(server, keys):
 
 def test_the_shipped_schema_is_the_protocol_schema():
     here = os.path.dirname(__file__)
-    with open(os.path.join(here, "..", "src", "docket", "decision-v1.schema.json"), encoding="utf-8") as f:
+    with open(os.path.join(here, "..", "src", "docket_client", "decision-v1.schema.json"), encoding="utf-8") as f:
         shipped = json.load(f)
     with open(os.path.join(here, "..", "..", "..", "packages", "protocol", "schema", "decision-v1.schema.json"), encoding="utf-8") as f:
         protocol = json.load(f)
-    assert shipped == protocol, "copy packages/protocol/schema/decision-v1.schema.json to clients/python/src/docket/"
+    assert shipped == protocol, "copy packages/protocol/schema/decision-v1.schema.json to clients/python/src/docket_client/"

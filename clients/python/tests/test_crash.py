@@ -25,7 +25,7 @@ KILLS = 10
 # in "flush" mode it captures nothing, delivers what its dead predecessors left, and exits cleanly.
 HOST = r"""
 import json, sys, time
-import docket
+import docket_client as docket
 
 config = json.loads(sys.argv[1])
 client = docket.create_docket(

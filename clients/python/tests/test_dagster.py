@@ -10,9 +10,9 @@ import sys
 import pytest
 from dagster import materialize
 
-import docket
-from docket import Docket
-from docket.dagster import dagster_run, orchestrator_ids
+import docket_client as docket
+from docket_client import Docket
+from docket_client.dagster import dagster_run, orchestrator_ids
 
 import dagster_defs
 from dagster_defs import AGENT, failing_job, flaky_job, loan_decisions

@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from docket import Docket, DocketError
+from docket_client import Docket, DocketError
 from docket_server import DocketServer, temp_data_dir
 
 AGENT = {"id": "py-https-tests", "version": "1.0.0"}

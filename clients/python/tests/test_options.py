@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from docket import Docket, DocketError
+from docket_client import Docket, DocketError
 
 URL = "http://127.0.0.1:7420"
 KEY = "dk_abc_def"

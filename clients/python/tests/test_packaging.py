@@ -18,7 +18,7 @@ CLIENT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 
 CAPTURE = """
 import json, os, sys
-import docket
+import docket_client as docket
 client = docket.Docket(url=os.environ["DOCKET_URL"], api_key=os.environ["DOCKET_API_KEY"], handle_exit=False)
 decision_id = client.capture({"agent": {"id": "fresh-venv", "version": "1.0.0"}, "outcome": {"action": "approve"}})
 flushed = client.flush(20)
@@ -72,8 +72,8 @@ def wheel(tmp_path_factory) -> str:
 
 def test_the_wheel_ships_py_typed_and_the_schema_and_no_tests(wheel):
     names = zipfile.ZipFile(wheel).namelist()
-    assert "docket/py.typed" in names
-    assert "docket/decision-v1.schema.json" in names
+    assert "docket_client/py.typed" in names
+    assert "docket_client/decision-v1.schema.json" in names
     assert not [n for n in names if n.startswith("tests/") or "/tests/" in n or n.endswith(".pyc")]
 
 

@@ -17,8 +17,8 @@ import urllib.parse
 
 from docket_server import BIN, REPO_ROOT, api, node
 
-import docket
-from docket import Batch, Docket, HttpTransport, create_uuid_v7, is_uuid_v7
+import docket_client as docket
+from docket_client import Batch, Docket, HttpTransport, create_uuid_v7, is_uuid_v7
 
 AGENT = {"id": "py-report-tests", "version": "1.0.0"}
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")

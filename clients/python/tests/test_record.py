@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from docket import Docket, consider, current_decision_id, decide, llm, reason, tool
+from docket_client import Docket, consider, current_decision_id, decide, llm, reason, tool
 
 AGENT = {"id": "py-record-tests", "version": "2.0.0"}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from docket import Docket, DocketError, create_redactor, is_iban_checksum_valid, is_luhn_valid, redaction_marker
-from docket._redaction import DETECTOR_NAMES, create_detector
+from docket_client import Docket, DocketError, create_redactor, is_iban_checksum_valid, is_luhn_valid, redaction_marker
+from docket_client._redaction import DETECTOR_NAMES, create_detector
 
 AGENT = {"id": "py-redaction-tests", "version": "1.0.0"}
 detect = create_detector(DETECTOR_NAMES)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import os
 
-from docket._seq_journal import SeqJournal, adopt_dead_journals, read_journal
-from docket._spool import Spool
-from docket._transport import Batch
+from docket_client._seq_journal import SeqJournal, adopt_dead_journals, read_journal
+from docket_client._spool import Spool
+from docket_client._transport import Batch
 
 
 def test_unaccounted_reserved_seqs_are_the_loss():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import stat
 
-from docket._spool import Spool
-from docket._transport import Batch
+from docket_client._spool import Spool
+from docket_client._transport import Batch
 
 
 def mode(path: str) -> int:

@@ -10,9 +10,9 @@ import sys
 
 import pytest
 
-import docket
-from docket import Docket
-from docket.airflow import airflow_run, orchestrator_ids, record
+import docket_client as docket
+from docket_client import Docket
+from docket_client.airflow import airflow_run, orchestrator_ids, record
 
 from docket_helper_dag import AGENT, helper_dag
 
@@ -87,7 +87,7 @@ def test_outside_a_task_nothing_is_added_and_nothing_raises(client, server, keys
 
 
 def test_importing_docket_does_not_import_airflow():
-    code = "import sys, docket, docket.airflow, docket.prefect, docket.dagster; print(sorted(m for m in ('airflow', 'prefect', 'dagster') if m in sys.modules))"
+    code = "import sys, docket_client, docket_client.airflow, docket_client.prefect, docket_client.dagster; print(sorted(m for m in ('airflow', 'prefect', 'dagster') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env={**os.environ})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from prefect import flow, task
 
-from docket import consider, decide, default_docket
-from docket.prefect import prefect_run, record
+from docket_client import consider, decide, default_docket
+from docket_client.prefect import prefect_run, record
 
 AGENT = {"id": "py-prefect-tests", "version": "1.0.0"}
 _runs: dict = {}

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-import docket
-from docket import Docket
-from docket.prefect import orchestrator_ids, prefect_run, record
+import docket_client as docket
+from docket_client import Docket
+from docket_client.prefect import orchestrator_ids, prefect_run, record
 
 from helper_flow import AGENT, loan_helper_flow
 

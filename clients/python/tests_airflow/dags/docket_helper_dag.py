@@ -8,8 +8,8 @@ import datetime
 
 from airflow.sdk import dag, task
 
-from docket import consider, decide, default_docket
-from docket.airflow import airflow_run, record
+from docket_client import consider, decide, default_docket
+from docket_client.airflow import airflow_run, record
 
 AGENT = {"id": "py-airflow-tests", "version": "1.0.0"}
 

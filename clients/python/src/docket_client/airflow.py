@@ -9,7 +9,7 @@ The task context is found by itself (``get_current_context()``) or passed explic
 
 Two lines in an existing DAG::
 
-    from docket.airflow import record                                  # 1
+    from docket_client.airflow import record                                  # 1
 
     @task
     @record(agent={"id": "loan-underwriter", "version": "3.2.0"})      # 2
@@ -107,7 +107,7 @@ def airflow_run(context: Any = None) -> ContextManager[Dict[str, Any]]:
 
 
 class AirflowRecording(OrchestratedRecording):
-    """``docket.airflow.record(...)``: like ``Docket.record`` (a decorator and a context manager),
+    """``docket_client.airflow.record(...)``: like ``Docket.record`` (a decorator and a context manager),
     and each decision carries the identity of the Airflow task it is recorded in.
 
     Example::

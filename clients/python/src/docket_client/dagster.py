@@ -8,7 +8,7 @@ itself (``OpExecutionContext.get()``) or passed explicitly.
 
 Two lines in an existing Dagster project::
 
-    from docket.dagster import record                                  # 1
+    from docket_client.dagster import record                                  # 1
 
     @record(agent={"id": "loan-underwriter", "version": "3.2.0"})      # 2
     def underwrite(application): ...
@@ -132,7 +132,7 @@ def dagster_run(context: Any = None) -> Iterator[Dict[str, Any]]:
 
 
 class DagsterRecording:
-    """``docket.dagster.record(...)``: like ``Docket.record`` (a decorator and a context manager),
+    """``docket_client.dagster.record(...)``: like ``Docket.record`` (a decorator and a context manager),
     and each decision carries the identity of the Dagster run it is recorded in.
 
     Example::

@@ -10,7 +10,7 @@ explicitly.
 
 Two lines in an existing flow::
 
-    from docket.prefect import record                                  # 1
+    from docket_client.prefect import record                                  # 1
 
     @task(retries=2)
     @record(agent={"id": "loan-underwriter", "version": "3.2.0"})      # 2
@@ -113,7 +113,7 @@ def prefect_run(context: Any = None) -> ContextManager[Dict[str, Any]]:
 
 
 class PrefectRecording(OrchestratedRecording):
-    """``docket.prefect.record(...)``: like ``Docket.record`` (a decorator and a context manager),
+    """``docket_client.prefect.record(...)``: like ``Docket.record`` (a decorator and a context manager),
     and each decision carries the identity of the Prefect flow and task run it is recorded in.
 
     Example::

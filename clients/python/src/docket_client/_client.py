@@ -34,7 +34,7 @@ PRODUCER_REPORT_SCHEMA_V1 = "docket.producer-report/v1"
 # A counter of stats() → its name in a producer report's ``losses``.
 _LOSS_KEYS = {"dropped": "dropped", "rejected": "rejected", "failed": "failed", "redaction_failed": "redactionFailed", "invalid": "invalid"}
 _MAX_KNOWN = 100_000
-_log = logging.getLogger("docket")
+_log = logging.getLogger("docket_client")
 
 
 @dataclass(frozen=True)
@@ -443,7 +443,7 @@ class Docket:
 
     def report(self, error: DocketError) -> None:
         """Passes ``error`` to ``on_error`` (whose own errors are ignored) and counts it; without a
-        hook, logs one warning per code on the ``docket`` logger."""
+        hook, logs one warning per code on the ``docket_client`` logger."""
         self._count("errors")
         hook = self._o.on_error
         if hook is None:

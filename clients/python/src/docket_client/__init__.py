@@ -5,7 +5,7 @@ gzips, retries with backoff and spools to disk. See the README for the options.
 
 Example::
 
-    from docket import Docket, consider, decide
+    from docket_client import Docket, consider, decide
 
     docket = Docket(url="http://127.0.0.1:7420", api_key="dk_…")
 

@@ -210,5 +210,5 @@ def decision_validator() -> SchemaValidator:
 
         decision_validator().check(record) == []
     """
-    text = resources.files("docket").joinpath("decision-v1.schema.json").read_text("utf-8")
+    text = resources.files("docket_client").joinpath("decision-v1.schema.json").read_text("utf-8")
     return SchemaValidator(json.loads(text))
