@@ -10,13 +10,16 @@
 // ${XDG_CACHE_HOME:-~/.cache}/docket/venvs/<name>-<version>-py<X.Y>-<hash of the lock and the
 // Python>/, outside the repository so that `npm ci` and a fresh clone keep it. A build holds the
 // build lock of that folder (build-lock.mjs) and ends by writing a stamp; a venv without its stamp
-// (a build that died) is rebuilt. The client is not installed into it: pytest runs with
-// PYTHONPATH=clients/python/src, so the code under test is the working tree's (and, for Prefect,
-// the server's own `docket` import, pydocket, is not shadowed in its process).
+// (a build that died) is rebuilt. The client is not installed into the shared venv (every checkout
+// on the machine uses it, and concurrent runs would swap each other's client). For Airflow, pytest
+// runs with PYTHONPATH=clients/python/src. For Prefect, the working tree's client is installed by
+// pip (a wheel, with its metadata) into a folder of this run, put on PYTHONPATH: so the tests run
+// it as a user's `pip install` puts it beside Prefect and pydocket (import name `docket`), in the
+// test process and in Prefect's ephemeral server, its child.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { takeBuildLock } from './build-lock.mjs';
@@ -32,10 +35,12 @@ const SUITES = {
   airflow: {
     version: '3.3.2',
     paths: ['clients/python/tests_airflow', 'examples/airflow-loan-approval'],
+    installClient: false,
   },
   prefect: {
     version: '3.9.1',
     paths: ['clients/python/tests_prefect', 'examples/prefect-loan-approval'],
+    installClient: true,
   },
 };
 
@@ -111,6 +116,27 @@ function venvOf(name, suite, found) {
   }
 }
 
+/**
+ * Installs the working tree's client (`pip install --no-deps ./clients/python`, a wheel built by
+ * flit) into a new folder of this run; returns that folder, or undefined when pip failed.
+ */
+function installClient(python, name) {
+  const site = join(mkdtempSync(join(tmpdir(), `docket-${name}-client-`)), 'site');
+  log(`pip install ./clients/python into ${site}`);
+  const pip = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--quiet'];
+  const status = run(python, [
+    ...pip,
+    '--no-deps',
+    '--target',
+    site,
+    join(root, 'clients', 'python'),
+  ]);
+  if (status === 0) return site;
+  console.error(`[python-orchestrator-tests] pip install ./clients/python failed (${name})`);
+  rmSync(dirname(site), { recursive: true, force: true });
+  return undefined;
+}
+
 const found = findPython();
 if (found === undefined) {
   console.error('[python-orchestrator-tests] no Python found (set DOCKET_PYTHON)');
@@ -136,15 +162,22 @@ for (const [name, suite] of Object.entries(SUITES)) {
     failed += 1;
     continue;
   }
+  const site = suite.installClient
+    ? installClient(python, name)
+    : join(root, 'clients', 'python', 'src');
+  if (site === undefined) {
+    failed += 1;
+    continue;
+  }
   log(`pytest ${suite.paths.join(' ')}`);
-  const src = join(root, 'clients', 'python', 'src');
   const env = {
     ...process.env,
     PYTHONDONTWRITEBYTECODE: '1',
-    PYTHONPATH: [src, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
+    PYTHONPATH: [site, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
   };
   const args = ['-m', 'pytest', '-p', 'no:cacheprovider', '--import-mode=importlib', '-q'];
   const status = run(python, [...args, ...suite.paths], { env });
+  if (suite.installClient) rmSync(dirname(site), { recursive: true, force: true });
   log(status === 0 ? `${name}: passed` : `${name}: failed (pytest exit ${status})`);
   if (status !== 0) failed += 1;
 }

@@ -19,11 +19,9 @@ Two lines in an existing flow::
 ``prefect`` is imported lazily, so this module costs nothing where Prefect is absent; it needs
 Prefect 3 (tested with 3.9.1) when a decision is recorded in a run.
 
-A clash to know: Prefect depends on ``pydocket``, whose import name is ``docket`` too, and Prefect's
-*server* imports it (its flow and task code does not). Flows that use this client must run against
-a Prefect server in another environment or process (``PREFECT_API_URL``), not Prefect's ephemeral
-in-process server; and since both distributions own ``docket/``, install this client into the
-flow's environment by path (``PYTHONPATH``) rather than by pip until the import name changes.
+It installs beside Prefect in one environment (``pip install 'docket-client[prefect]'``), flows
+run against Prefect's ephemeral server or any other: the import name ``docket_client`` does not
+meet pydocket's ``docket``, which Prefect's server imports.
 """
 
 from __future__ import annotations
