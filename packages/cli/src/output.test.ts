@@ -26,3 +26,11 @@ test("a ledger error's bare where is shown as the CLI option, with the next step
     'no log key at d/keys/log.key',
   );
 });
+
+test('the full-audit hint after a store error names --pg, which PostgreSQL needs', () => {
+  const corrupt = new DocketError('STORE_CORRUPT', 'a stored leaf does not match its entry');
+  assert.match(
+    formatError(corrupt, false),
+    /\(run `docket verify --data DIR` \(with `--pg URL` on PostgreSQL\) for the full audit\)\n$/,
+  );
+});

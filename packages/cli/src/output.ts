@@ -39,13 +39,17 @@ const OPTION_OF: Readonly<Record<string, string>> = {
   disclose: '--disclose',
 };
 
+/** The audit to run after a store error; on PostgreSQL `--data` alone finds no log. */
+const FULL_AUDIT =
+  'run `docket verify --data DIR` (with `--pg URL` on PostgreSQL) for the full audit';
+
 /** What to do next, for the ledger's errors a person can act on from the command line. */
 const HINT_OF: Readonly<Record<string, string>> = {
   LOG_KEY_MISSING: 'make one with `docket keys log-generate --data DIR`',
-  STORE_CORRUPT: 'run `docket verify --data DIR` for the full audit',
-  STORE_TRUNCATED: 'run `docket verify --data DIR` for the full audit',
-  STORE_BEHIND_CHECKPOINT: 'run `docket verify --data DIR` for the full audit',
-  STORE_FORKED: 'run `docket verify --data DIR` for the full audit',
+  STORE_CORRUPT: FULL_AUDIT,
+  STORE_TRUNCATED: FULL_AUDIT,
+  STORE_BEHIND_CHECKPOINT: FULL_AUDIT,
+  STORE_FORKED: FULL_AUDIT,
   LEDGER_NOT_FOUND: 'check --data and --pg, or create the log (`docket serve` creates one)',
 };
 
