@@ -2,12 +2,17 @@
 // a marker changes that, and the markers it refuses.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { extractSnippets, missingExcerptLines, SnippetRuleError } from './markdown-snippets.js';
+import {
+  extractSnippets,
+  missingExcerptLines,
+  shellCommands,
+  SnippetRuleError,
+} from './markdown-snippets.js';
 
 const fence = '```';
 
 describe('extractSnippets', () => {
-  test('ts, js and python blocks are run; sh, json and untagged blocks are not checked', () => {
+  test('ts, js, python and sh blocks are checked; json and untagged blocks are not', () => {
     const md = [
       `${fence}ts`,
       'const a = 1;',
@@ -33,6 +38,7 @@ describe('extractSnippets', () => {
       found.map((s) => [s.language, s.line, s.mode, s.code]),
       [
         ['ts', 1, 'run', 'const a = 1;\n'],
+        ['sh', 4, 'run', 'ls\n'],
         ['python', 10, 'run', 'print(1)\n'],
         ['js', 16, 'run', 'let b;\n'],
       ],
@@ -69,12 +75,12 @@ describe('extractSnippets', () => {
     );
   });
 
-  test('a skip without a reason, a marker away from a block or above an sh block is refused', () => {
+  test('a skip without a reason, a marker away from a block or above a json block is refused', () => {
     const bad = [
       ['<!-- snippet: skip -->', `${fence}ts`, 'x', fence],
       ['<!-- snippet: no-run () -->', `${fence}ts`, 'x', fence],
       ['<!-- snippet: skip (why) -->', 'Some prose.', `${fence}ts`, 'x', fence],
-      ['<!-- snippet: skip (why) -->', `${fence}sh`, 'ls', fence],
+      ['<!-- snippet: skip (why) -->', `${fence}json`, '{}', fence],
       [`${fence}ts`, 'never closed'],
     ];
     for (const lines of bad) {
@@ -93,5 +99,23 @@ describe('missingExcerptLines', () => {
     assert.deepEqual(missingExcerptLines('def f():\n…\n  x = g(…)  # note\n', source), []);
     assert.deepEqual(missingExcerptLines('def f():\n    y = 2\n', source), ['y = 2']);
     assert.deepEqual(missingExcerptLines('x = g(1, 3)…\n', source), ['x = g(1, 3)…']);
+  });
+});
+
+describe('shellCommands', () => {
+  test('continuations, comments, pipes, lists and substitutions split into simple commands', () => {
+    const code = [
+      'npx docket serve &   # prints: listening on http://127.0.0.1:7420',
+      'export K=$(npx docket keys create --role ingest --json | jq -r .key)',
+      'DOCKET_URL=http://x A=1 node scripts/run-tests.mjs \\',
+      "  'tests/dist/docs' && npm test",
+    ].join('\n');
+    assert.deepEqual(shellCommands(code), [
+      ['npx', 'docket', 'serve'],
+      ['npx', 'docket', 'keys', 'create', '--role', 'ingest', '--json'],
+      ['jq', '-r', '.key'],
+      ['node', 'scripts/run-tests.mjs', 'tests/dist/docs'],
+      ['npm', 'test'],
+    ]);
   });
 });

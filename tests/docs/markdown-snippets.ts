@@ -2,15 +2,17 @@
  * The code blocks of the project's Markdown that the snippet tests run, and the rule that picks
  * them (also read by clients/python/tests/readme_snippets.py, which must agree):
  *
- * - a fenced block tagged `ts`, `js` or `python` is code a reader may paste, so it is checked:
- *   TypeScript and JavaScript are type-checked against the workspace packages and run against a
- *   real `docket serve`; Python runs in the client's test venv against a real server;
+ * - a fenced block tagged `ts`, `js`, `python` or `sh` is code a reader may paste, so it is
+ *   checked: TypeScript and JavaScript are type-checked against the workspace packages and run
+ *   against a real `docket serve` (readme-snippets.test.ts); Python runs in the client's test
+ *   venv against a real server (clients/python/tests/readme_snippets.py); shell commands are
+ *   checked against the CLI, package.json and the files (shell-snippets.test.ts), not run;
  * - the last non-blank line above the fence may say otherwise, with a reason:
  *   `<!-- snippet: skip (reason) -->` (not checked), `<!-- snippet: no-run (reason) -->`
  *   (type-checked, not run), or `<!-- snippet: excerpt PATH -->` (each line of the block is a line
  *   of PATH, relative to the Markdown file; `…` stands for any text, a line of `…` alone is
  *   dropped);
- * - every other block (`sh`, `json`, untagged) is not checked by this rule.
+ * - every other block (`json`, `nginx`, untagged) is not checked by this rule.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -19,7 +21,7 @@ import { join, relative } from 'node:path';
 export type SnippetMode = 'run' | 'no-run' | 'skip' | 'excerpt';
 
 /** The languages whose blocks are checked. */
-export const CHECKED_LANGUAGES = ['ts', 'js', 'python'] as const;
+export const CHECKED_LANGUAGES = ['ts', 'js', 'python', 'sh'] as const;
 /** One of {@link CHECKED_LANGUAGES}. */
 export type SnippetLanguage = (typeof CHECKED_LANGUAGES)[number];
 
@@ -168,4 +170,38 @@ export function missingExcerptLines(block: string, source: string): string[] {
       const pattern = new RegExp(`^${l.split('…').map(escape).join('.*')}$`);
       return !sourceLines.some((s) => pattern.test(s));
     });
+}
+
+/**
+ * The simple commands of a shell snippet, each as its words: `\\`-continued lines joined,
+ * comments dropped, split at `&&`, `||`, `|`, `;`, `&` and command substitutions `$(…)`, quotes
+ * removed, leading `VAR=value` assignments and `export` dropped.
+ *
+ * @example
+ * shellCommands('export K=$(npx docket keys create --json | jq -r .key)\n');
+ * // [['npx', 'docket', 'keys', 'create', '--json'], ['jq', '-r', '.key']]
+ */
+export function shellCommands(code: string): string[][] {
+  return code
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.replace(/(^|\s)#.*$/, ''))
+    .flatMap((line) =>
+      line
+        .replace(/\$\(/g, ';')
+        .replace(/\)/g, ';')
+        .split(/&&|\|\||[|;&]/),
+    )
+    .map((command) =>
+      command
+        .replace(/["']/g, '')
+        .split(/\s+/)
+        .filter((w) => w !== ''),
+    )
+    .map((words) => {
+      let i = 0;
+      while (i < words.length && (words[i] === 'export' || /^[A-Za-z_]\w*=/.test(words[i]!))) i++;
+      return words.slice(i);
+    })
+    .filter((words) => words.length > 0);
 }
