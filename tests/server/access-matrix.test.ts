@@ -78,6 +78,12 @@ async function acmeLeaves(
   );
 }
 
+async function acmeVkey(f: Fixture): Promise<string> {
+  return assertOk<{ vkey: string }>(
+    await api(f.server.url, key(f, 'acme', 'reader')).get('/v1/log'),
+  ).vkey;
+}
+
 async function acmeSize(f: Fixture): Promise<number> {
   return (await acmeLeaves(f)).length;
 }
@@ -235,6 +241,30 @@ const MATRIX: Readonly<Record<string, MatrixEntry | PublicEntry>> = {
       assert.equal(checkpoint.size, await acmeSize(f));
       assert.notEqual(checkpoint.size, await defaultSize(f));
       assert.throws(() => openCheckpoint(res.text, createNoteVerifier(f.defaultVkey)));
+    },
+  },
+  // tlog-tiles (issue 19): the key's tenant's log, as for /v1/checkpoint.
+  getTilesCheckpoint: {
+    request: () => ({ path: { log: 'decisions' } }),
+    acme: async (res, f) => {
+      assert.equal(res.status, 200, res.text);
+      const { checkpoint } = openCheckpoint(res.text, createNoteVerifier(await acmeVkey(f)));
+      assert.equal(checkpoint.size, await acmeSize(f));
+    },
+  },
+  getTile: {
+    request: () => ({ path: { log: 'decisions', tile: '0/000.p/1' } }),
+    acme: async (res, f) => {
+      // acme's first leaf hash, not default's.
+      assert.equal(res.status, 200, res.text);
+      const own = await api(f.server.url, key(f, 'acme', 'reader')).get(
+        '/v1/tiles/decisions/tile/0/000.p/1',
+      );
+      const theirs = await api(f.server.url, key(f, 'default', 'reader')).get(
+        '/v1/tiles/decisions/tile/0/000.p/1',
+      );
+      assert.equal(res.text, own.text);
+      assert.notEqual(res.text, theirs.text);
     },
   },
   getConsistency: {

@@ -101,3 +101,14 @@ export type {
 } from './witness/index.js';
 export { createExportChecker, EXPORT_FORMAT, finalOutcomeOf } from './export/index.js';
 export type { ExportCheck, ExportChecker } from './export/index.js';
+export {
+  toEntryBundle,
+  fromEntryBundle,
+  MAX_BUNDLED_ENTRY,
+  parseTilePath,
+  TILE_HEIGHT,
+  TILE_WIDTH,
+  tilePath,
+  tileSpan,
+} from './tiles/index.js';
+export type { TileRef, TileSpan } from './tiles/index.js';

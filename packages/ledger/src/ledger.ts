@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createNoteSigner, createNoteVerifier } from '@docket/core';
-import type { EvidenceBundle, NoteSigner } from '@docket/core';
+import type { EvidenceBundle, NoteSigner, TileRef } from '@docket/core';
 import {
   assertChangeRecord,
   assertDecision,
@@ -43,6 +43,7 @@ import { openLedgerStore } from './open-store.js';
 import { resolveLedgerOptions } from './options.js';
 import type { LedgerOptions } from './options.js';
 import { openEntry } from './read.js';
+import { readTile } from './tiles.js';
 import type { ReadEntry } from './read.js';
 import { catchUpFeatures, readFeatures } from './drift/feature-index.js';
 import type { FeatureCatchUp, FeatureEntry } from './drift/feature-index.js';
@@ -442,6 +443,18 @@ export class Ledger {
       break;
     }
     return out;
+  }
+
+  /**
+   * tlog-tiles (issue 19): a Merkle tile or an entry bundle of the tree at the latest checkpoint;
+   * `TILE_NOT_FOUND` when that tree does not have it.
+   *
+   * @example
+   * const leafHashes = await ledger.tile(parseTilePath('0/000.p/5'));
+   */
+  async tile(ref: TileRef): Promise<Buffer> {
+    this.#assertOpen();
+    return readTile(this.#store, ref);
   }
 
   /**

@@ -614,6 +614,27 @@ export const ERROR_CODES = {
     exit: ISSUES,
     summary: 'the checkpoint lacks the witness cosignatures the policy’s quorum needs',
   },
+  // tlog-tiles read path (c2sp.org/tlog-tiles; issue 19)
+  TILE_PATH_INVALID: {
+    http: 400,
+    exit: USAGE,
+    summary: 'a tile path is not written as tlog-tiles says (<L>/<N>[.p/<W>], entries/<N>[.p/<W>])',
+  },
+  TILE_NOT_FOUND: {
+    http: 404,
+    exit: ISSUES,
+    summary: 'the tree does not have that tile or entry bundle (yet)',
+  },
+  TILE_ENTRY_TOO_LARGE: {
+    http: 500,
+    exit: ISSUES,
+    summary: 'a leaf is too large for the uint16 length prefix of an entry bundle',
+  },
+  TILE_BUNDLE_MALFORMED: {
+    http: 500,
+    exit: ISSUES,
+    summary: 'an entry bundle ends inside an entry',
+  },
   // Replay (sdk replay mode, cli replay engine)
   REPLAY_DIVERGED: {
     http: 409,

@@ -19,6 +19,7 @@ import * as log from './handlers/log.js';
 import * as retention from './handlers/retention.js';
 import * as system from './handlers/system.js';
 import { getStats } from './handlers/stats.js';
+import { getTile, getTilesCheckpoint } from './handlers/tiles.js';
 import { answerClientError } from './http/client-error.js';
 import type { Handler, Services } from './http/context.js';
 import { RequestPipeline } from './http/pipeline.js';
@@ -62,6 +63,8 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   getExport: exportsHandlers.getExport,
   getStats,
   getDrift,
+  getTilesCheckpoint,
+  getTile,
 };
 
 /** One structured log line (JSON on stderr by default). */

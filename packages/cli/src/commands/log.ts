@@ -13,8 +13,8 @@ export const log: Command = {
   help: `Usage: docket log [--data DIR]
 
 Prints the log's origin, size, verifier key (vkey) and latest signed checkpoint (C2SP
-tlog-checkpoint), and for each witness that cosigned it (docket serve --witness) the largest size
-it cosigned and its lag in entries. Reads only: safe beside a running writer.
+tlog-checkpoint), and for each witness that docket serve --witness was last started with or that
+cosigned it, the largest size it cosigned and its lag in entries (the whole log until it cosigns). Reads only: safe beside a running writer.
 
 Options:
 ${DATA_HELP}

@@ -82,7 +82,9 @@ export async function localCosignedNote(dataDir: string, note: string): Promise<
 }
 
 /**
- * Each witness's cosigned size and lag on the log `origin` of `size` entries, by witness name.
+ * Each witness's cosigned size and lag on the log `origin` of `size` entries, by witness name:
+ * every witness that cosigned something, and every witness `docket serve` was last started with
+ * (one that never cosigned shows cosigned 0, lag the whole log).
  *
  * @example
  * for (const w of await witnessLags('.docket', origin, size)) console.log(w.witness, w.lag);
@@ -94,6 +96,9 @@ export async function witnessLags(
 ): Promise<WitnessLag[]> {
   return withStore(dataDir, [], async (store) => {
     const sizes = await store.cosignedSizes(origin);
+    for (const vkey of await store.configuredWitnesses()) {
+      if (!sizes.has(vkey)) sizes.set(vkey, 0);
+    }
     return [...sizes.entries()]
       .map(([vkey, cosignedSize]) => ({
         witness: vkey.slice(0, vkey.indexOf('+')),

@@ -46,6 +46,8 @@ export interface Reply {
   readonly status: number;
   readonly json?: unknown;
   readonly text?: string;
+  /** A binary body (a tlog-tiles tile), instead of `json` or `text`. */
+  readonly bytes?: Uint8Array;
   readonly contentType?: string;
   /** A body streamed in chunks (a bulk export), instead of `json` or `text`. */
   readonly stream?: AsyncIterable<string>;

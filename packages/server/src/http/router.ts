@@ -19,7 +19,8 @@ export type RouteMatch =
 
 /**
  * Matches method and path against the document's path templates (`/v1/decisions/{id}`); a
- * template segment matches one non-empty path segment, percent-decoded.
+ * template segment matches one non-empty path segment, percent-decoded, except an operation's
+ * rest parameter (`x-docket-path-rest`), which matches the rest of the path.
  *
  * @example
  * const m = new Router(listOperations()).match('GET', '/v1/decisions/0190…');
@@ -36,7 +37,9 @@ export class Router {
           const m = /^\{(\w+)\}$/.exec(segment);
           if (m === null) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
           names.push(m[1]!);
-          return '([^/]+)';
+          // The operation's rest parameter (`x-docket-path-rest`) takes the rest of the path,
+          // slashes included: a tlog-tiles path (`tile/1/x001/234.p/8`) has a variable depth.
+          return m[1] === operation.pathRest ? '(.+)' : '([^/]+)';
         })
         .join('/');
       return { operation, pattern: new RegExp(`^${source}$`), names };

@@ -5,6 +5,7 @@ import { CHANGE_SCHEMAS } from './change-schemas.js';
 import { exportPaths } from './exports.js';
 import { retentionPaths } from './retention.js';
 import { FACET_PARAMS, SORT_PARAM, STATS_SCHEMAS, statsPaths } from './stats.js';
+import { tilesPaths } from './tiles.js';
 import { driftPaths } from './drift.js';
 
 // The OpenAPI 3.1 document of the Docket HTTP API: the single source of truth. The router is
@@ -897,6 +898,7 @@ export const openApiDocument = {
       authProblems: AUTH_PROBLEMS,
       bodyProblems: BODY_PROBLEMS,
     }),
+    ...tilesPaths({ problemResponse, authProblems: AUTH_PROBLEMS, roles: READ_ROLES }),
   },
   components: {
     securitySchemes: {
@@ -916,6 +918,8 @@ export interface OperationSpec {
   readonly method: string;
   /** The path template (`/v1/decisions/{id}`). */
   readonly path: string;
+  /** The path parameter that takes the rest of the path, slashes included (`x-docket-path-rest`). */
+  readonly pathRest?: string;
   /** Roles allowed; empty for public operations (`security: []`). */
   readonly roles: readonly ApiKeyRole[];
   readonly parameters: readonly {
@@ -943,6 +947,7 @@ export function listOperations(): OperationSpec[] {
       const op = raw as {
         operationId: string;
         'x-docket-roles'?: readonly ApiKeyRole[];
+        'x-docket-path-rest'?: string;
         parameters?: OperationSpec['parameters'];
         requestBody?: { content: Record<string, { schema: object }> };
         responses: Record<string, { content?: Record<string, { schema?: object }> }>;
@@ -956,6 +961,7 @@ export function listOperations(): OperationSpec[] {
         operationId: op.operationId,
         method: method.toUpperCase(),
         path,
+        ...(op['x-docket-path-rest'] === undefined ? {} : { pathRest: op['x-docket-path-rest'] }),
         roles: op['x-docket-roles'] ?? [],
         parameters: op.parameters ?? [],
         body: op.requestBody?.content['application/json']?.schema,

@@ -43,6 +43,10 @@ export function startWitnessing(options: {
   const witnesses = witnessesOf(options.witnesses ?? [], process.env['DOCKET_WITNESSES']);
   if (witnesses.length === 0) return undefined;
   const store = openSqliteCosignatureStore(join(options.dataDir, COSIGNATURES_FILE));
+  // So that `docket log` lists a witness before its first cosignature (its lag: the whole log).
+  store.setConfiguredWitnesses(witnesses.map((w) => w.verifier.vkey)).catch((error: unknown) => {
+    options.emit('warn', 'configured witnesses not recorded', { error: String(error) });
+  });
   const pump = new WitnessPump({
     witnesses,
     store,

@@ -18,6 +18,10 @@ export interface CosignatureStore {
   cosignatures(origin: string, size: number): Promise<Map<string, string>>;
   /** The largest size each witness cosigned for `origin` (by witness vkey). */
   cosignedSizes(origin: string): Promise<Map<string, number>>;
+  /** Replaces the witnesses the server is configured with (vkeys), at each start of witnessing. */
+  setConfiguredWitnesses(vkeys: readonly string[]): Promise<void>;
+  /** The witnesses of the last start (vkeys), whether or not they cosigned anything yet. */
+  configuredWitnesses(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -29,6 +33,10 @@ CREATE TABLE IF NOT EXISTS cosignatures (
   line TEXT NOT NULL,
   received_at TEXT NOT NULL,
   PRIMARY KEY (origin, size, witness)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS configured_witnesses (
+  witness TEXT PRIMARY KEY,
+  configured_at TEXT NOT NULL
 ) WITHOUT ROWID;
 `;
 
@@ -63,7 +71,25 @@ export function openSqliteCosignatureStore(path: string): CosignatureStore {
   const sizes = opened.prepare<[string], { witness: string; size: number }>(
     'SELECT witness, max(size) AS size FROM cosignatures WHERE origin = ? GROUP BY witness',
   );
+  const clearConfigured = opened.prepare('DELETE FROM configured_witnesses');
+  const insertConfigured = opened.prepare<[string, string]>(
+    'INSERT OR IGNORE INTO configured_witnesses (witness, configured_at) VALUES (?, ?)',
+  );
+  const configured = opened.prepare<[], { witness: string }>(
+    'SELECT witness FROM configured_witnesses ORDER BY witness',
+  );
+  const replaceConfigured = opened.transaction((vkeys: readonly string[]) => {
+    clearConfigured.run();
+    const at = new Date().toISOString();
+    for (const vkey of vkeys) insertConfigured.run(vkey, at);
+  });
   return {
+    setConfiguredWitnesses: (vkeys) =>
+      callSqlite(path, 'record configured witnesses', () => {
+        replaceConfigured(vkeys);
+      }),
+    configuredWitnesses: () =>
+      callSqlite(path, 'read configured witnesses', () => configured.all().map((r) => r.witness)),
     record: (origin, size, witness, line) =>
       callSqlite(path, 'record cosignature', () => {
         insert.run(origin, size, witness, line, new Date().toISOString());
