@@ -7,8 +7,8 @@
 //   --pg-count N     decisions loaded into PostgreSQL (BENCH_PG_COUNT, 20000; 0 skips it)
 //   --batch N        decisions per POST /v1/decisions (BENCH_BATCH, 1000)
 //   --concurrency N  ingest requests in flight, one client each (BENCH_CONCURRENCY, 8: 8 × 1000 ≈
-//                    the 8192 entries that start a flush; with fewer, every flush also waits the
-//                    200 ms timer); --clients is the same option
+//                    the 8192 entries that start a flush at once; entries that arrive while a
+//                    flush runs wait for the next, at most one per 200 ms); --clients is the same option
 //   --singles N      single-decision POSTs, one at a time, on the idle loaded server (BENCH_SINGLES, 200),
 //                    back to back, then (at most 40) each after a 250 ms pause
 //   --readers N      concurrent clients for the loaded read figures (BENCH_READERS, 4)
