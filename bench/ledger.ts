@@ -3,6 +3,7 @@
 //   --n N            decisions appended, then verified (BENCH_APPENDS, 100000)
 //   --proof-leaves N leaves in the tree for the proof figures (BENCH_PROOF_LEAVES, 1000000; 0 skips)
 //   --proofs N       proofs measured, after as many warm-up ones as a tenth of that (BENCH_PROOFS, 20000)
+//   --lone N         appends made one at a time on an idle log, for their latency (BENCH_LONE, 200; 0 skips)
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,7 @@ import {
   meanJsonBytes,
   ratio,
   rawSqliteInsert,
+  rawSqliteSingleCommits,
   readStoredBytes,
   sha256Ceiling,
   twoKbDecision,
@@ -36,7 +38,9 @@ const { ints } = intOptions({
   n: { env: 'BENCH_APPENDS', fallback: 100_000, min: 1 },
   'proof-leaves': { env: 'BENCH_PROOF_LEAVES', fallback: 1_000_000, min: 0 },
   proofs: { env: 'BENCH_PROOFS', fallback: 20_000, min: 10 },
+  lone: { env: 'BENCH_LONE', fallback: 200, min: 0 },
 });
+const LONE = ints.lone;
 const APPENDS = ints.n;
 const PROOF_LEAVES = ints['proof-leaves'];
 const PROOFS = ints.proofs;
@@ -90,6 +94,41 @@ async function appendsAndVerify(): Promise<void> {
         `  ceiling, same run: SHA-256 over the same ${skipContent ? 'leaves (leaf + interior node hashes)' : 'leaves and contents'} ${fmt(ceiling)} leaves/s; Docket = ${ratio(rate, ceiling)}`,
       );
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A lone append's latency: `LONE` appends one after the other (each awaited) on an idle log, as an
+ * agent deciding now and then sees it (adaptive group commit: one flush each, no timer), beside
+ * its floor in the same run: one raw SQLite INSERT + commit (one fsync) of the same stored bytes.
+ */
+async function loneAppends(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'docket-bench-lone-'));
+  try {
+    const ledger = await openLedger({ dataDir: dir, origin: 'bench.docket.local/lone' });
+    const times: number[] = [];
+    for (let i = 0; i < LONE + 10; i++) {
+      const record = twoKbDecision(i);
+      const t = performance.now();
+      await ledger.append(record);
+      if (i >= 10) times.push(performance.now() - t); // the first 10 warm up
+    }
+    await ledger.close();
+    times.sort((a, b) => a - b);
+    const floor = rawSqliteSingleCommits(
+      join(dir, 'floor.db'),
+      readStoredBytes(join(dir, 'ledger.db')),
+    );
+    const p50 = percentile(times, 0.5);
+    const ms = (v: number): string => `${fmt(v, 2)} ms`;
+    console.log(
+      `lone appends (Ledger.append awaited one at a time, ${fmt(LONE)} after 10 warm-up): p50 ${ms(p50)}, p99 ${ms(percentile(times, 0.99))}`,
+    );
+    console.log(
+      `  floor, same run: one raw better-sqlite3 INSERT + commit (WAL, synchronous=FULL) of the same stored bytes, one at a time: p50 ${ms(floor.p50)}, p99 ${ms(floor.p99)}; Docket p50 = ${fmt(p50 / floor.p50, 1)}× the floor`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -204,7 +243,8 @@ async function proofs(): Promise<void> {
 }
 
 console.log(
-  `docket bench:ledger — node ${process.version}, ${new Date().toISOString()}; --n ${APPENDS} --proof-leaves ${PROOF_LEAVES} --proofs ${PROOFS}`,
+  `docket bench:ledger — node ${process.version}, ${new Date().toISOString()}; --n ${APPENDS} --proof-leaves ${PROOF_LEAVES} --proofs ${PROOFS} --lone ${LONE}`,
 );
 await appendsAndVerify();
+if (LONE > 0) await loneAppends();
 if (PROOF_LEAVES > 0) await proofs();

@@ -7,8 +7,8 @@
 //   --pg-count N     decisions loaded into PostgreSQL (BENCH_PG_COUNT, 20000; 0 skips it)
 //   --batch N        decisions per POST /v1/decisions (BENCH_BATCH, 1000)
 //   --concurrency N  ingest requests in flight, one client each (BENCH_CONCURRENCY, 8: 8 × 1000 ≈
-//                    the 8192 entries that start a flush; with fewer, every flush also waits the
-//                    200 ms timer); --clients is the same option
+//                    the 8192 entries that start a flush at once; entries that arrive while a
+//                    flush runs wait for the next, at most one per 200 ms); --clients is the same option
 //   --singles N      single-decision POSTs, one at a time, on the idle loaded server (BENCH_SINGLES, 200),
 //                    back to back, then (at most 40) each after a 250 ms pause
 //   --readers N      concurrent clients for the loaded read figures (BENCH_READERS, 4)
@@ -41,7 +41,7 @@ import { createUuidV7, sampleDecision } from '@docket/protocol';
 import type { DecisionRecord } from '@docket/protocol';
 import type * as PostgresSupport from '../tests/support/postgres.js';
 import { fmt, percentile } from './figures.js';
-import { ratio, rawSqliteInsert, readStoredBytes } from './workload.js';
+import { ratio, rawSqliteInsert, rawSqliteSingleCommits, readStoredBytes } from './workload.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(REPO, 'packages/cli/bin/docket.js');
@@ -675,6 +675,25 @@ async function singlePosts(
   };
 }
 
+/** {@link rawSqliteSingleCommits} of `singles` decisions' JSON (with a leaf-sized blob), in tmp. */
+function singleCommitFloor(count: number, singles: number): { p50: number; p99: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'docket-bench-floor-'));
+  try {
+    const rand = prng(99);
+    const rows = Array.from({ length: singles + 10 }, (_, i) => {
+      const decision = makeDecision(count + i, count, rand);
+      return {
+        id: decision.id,
+        leaf: Buffer.alloc(900, i % 251),
+        body: Buffer.from(JSON.stringify(decision)),
+      };
+    });
+    return rawSqliteSingleCommits(join(dir, 'floor.db'), rows);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Ceilings: the same bytes the server stored, inserted with nothing of Docket around them.
 
@@ -981,7 +1000,11 @@ async function runStore(
     const singles = await singlePosts(client, keys.ingest, count, SINGLES);
     if (singles !== undefined) {
       say(
-        `single-decision POST, back to back on the idle server (${fmt(SINGLES)}): p50 ${ms(singles.p50)}, p99 ${ms(singles.p99)}, max ${ms(singles.max)} (flushes are at least DOCKET_FLUSH_INTERVAL_MS apart)`,
+        `single-decision POST, back to back on the idle server (${fmt(SINGLES)}): p50 ${ms(singles.p50)}, p99 ${ms(singles.p99)}, max ${ms(singles.max)} (aim p50 ≤ 5 ms)`,
+      );
+      const floor = singleCommitFloor(count, SINGLES);
+      say(
+        `  floor, same run: one raw better-sqlite3 INSERT + commit (WAL, synchronous=FULL) of a decision's bytes, one at a time: p50 ${ms(floor.p50)}, p99 ${ms(floor.p99)}; Docket p50 = ${fmt(singles.p50 / floor.p50, 1)}× the floor`,
       );
     }
     const spaced = await singlePosts(client, keys.ingest, count, Math.min(SINGLES, 40), 250);

@@ -117,6 +117,38 @@ export function rawSqliteInsert(
   return { perSecond: rows.length / seconds, bytesPerRow: (pages * pageSize) / rows.length };
 }
 
+/**
+ * The floor of a lone durable append: one better-sqlite3 INSERT of a row (id, leaf, body), each in
+ * its own transaction (WAL, `synchronous=FULL`: one fsync each), one after the other; p50 and p99
+ * in ms over `rows` (after 10 warm-up commits). What a single-decision POST cannot beat on this disk.
+ */
+export function rawSqliteSingleCommits(
+  path: string,
+  rows: readonly StoredBytes[],
+): { p50: number; p99: number } {
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec(
+      'CREATE TABLE raw (idx INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, leaf BLOB, body BLOB)',
+    );
+    const insert = db.prepare('INSERT INTO raw (idx, id, leaf, body) VALUES (?, ?, ?, ?)');
+    const times: number[] = [];
+    rows.forEach((r, i) => {
+      const t = performance.now();
+      insert.run(i, r.id, r.leaf, r.body); // autocommit: one transaction, one fsync
+      if (i >= 10) times.push(performance.now() - t);
+    });
+    times.sort((a, b) => a - b);
+    const at = (q: number): number =>
+      times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
+    return { p50: at(0.5), p99: at(0.99) };
+  } finally {
+    db.close();
+  }
+}
+
 /** SHA-256 in one call when Node has `crypto.hash` (≥ 20.12), else through a Hash object. */
 // Read off the namespace: a named import of `hash` fails to link on Node < 20.12.
 const oneShotHash = (nodeCrypto as Partial<typeof nodeCrypto>).hash;

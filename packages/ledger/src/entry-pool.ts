@@ -85,10 +85,13 @@ interface PoolItem {
 /**
  * The sequencing core of a log, the same for a local and a shared log: the pool of admitted
  * entries, the tree state (a compact range), the checkpoint signer, and the subjects' data keys.
- * A flush (on the next turn when the last one began `flushIntervalMs` ago or more, else when that
- * interval is up; at once at `flushMaxEntries` entries) assigns indices, extends the
- * tree, signs one checkpoint and hands the batch to its {@link BatchSink}; flushes run one at a
- * time, and {@link serialize} runs other work between them.
+ * A flush assigns indices, extends the tree, signs one checkpoint and hands the batch to its
+ * {@link BatchSink}; flushes run one at a time, and {@link serialize} runs other work between them.
+ * Group commit is adaptive: an entry admitted while no flush is running flushes on the next turn
+ * (a lone request waits for one commit, never for a timer); entries admitted while a flush runs
+ * (a busy log) wait for it and go together in the next one, which starts `flushIntervalMs` after
+ * the running one began (so checkpoints stay few under load); `flushMaxEntries` entries flush at
+ * once.
  *
  * @example
  * const pool = new EntryPool(store, noteSigner, verifier, ring, options, sink);
@@ -111,8 +114,10 @@ export class EntryPool {
   readonly #subjectLocks = new Map<string, Promise<unknown>>();
   #timer: NodeJS.Timeout | undefined;
   #immediate: NodeJS.Immediate | undefined;
-  /** When the last flush with entries began (performance.now()); paces the next one. */
+  /** When the last flush with entries began (performance.now()); paces the next one under load. */
   #lastFlushStart = Number.NEGATIVE_INFINITY;
+  /** A flush has taken its entries and not ended: new entries wait for it (group commit). */
+  #flushing = false;
   #chain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -244,20 +249,35 @@ export class EntryPool {
           this.#immediate = undefined;
           void this.flush().catch(() => undefined);
         });
-      } else if (this.#timer === undefined && this.#immediate === undefined) {
-        // Group commit paced by the last flush: an idle log flushes on the next turn (a lone
-        // request waits for one fsync, not for a timer); a busy one at most once per interval,
-        // so checkpoints stay as few as a fixed timer would make.
-        const wait = this.#lastFlushStart + this.#options.flushIntervalMs - performance.now();
-        const flush = () => {
-          this.#timer = undefined;
-          this.#immediate = undefined;
-          void this.flush().catch(() => undefined);
-        };
-        if (wait <= 0) this.#immediate = setImmediate(flush);
-        else this.#timer = setTimeout(flush, wait);
+      } else if (!this.#flushing) {
+        // Adaptive group commit: nothing in flight, so flush on the next turn (what else is
+        // admitted in this turn joins it). While a flush runs, its end schedules the next one.
+        this.#schedule(0);
       }
     });
+  }
+
+  /** Schedules one flush `wait` ms from now (next turn when ≤ 0), unless one is scheduled. */
+  #schedule(wait: number): void {
+    if (this.#timer !== undefined || this.#immediate !== undefined) return;
+    const flush = () => {
+      this.#timer = undefined;
+      this.#immediate = undefined;
+      void this.flush().catch(() => undefined);
+    };
+    if (wait <= 0) this.#immediate = setImmediate(flush);
+    else this.#timer = setTimeout(flush, wait);
+  }
+
+  /**
+   * After a flush: entries admitted while it ran (a busy log) go in the next flush, which starts
+   * `flushIntervalMs` after this one began, so a busy log signs at most one checkpoint per interval.
+   */
+  #afterFlush(): void {
+    this.#flushing = false;
+    if (this.#pool.length === 0) return;
+    if (this.#pool.length >= this.#options.flushMaxEntries) this.#schedule(0);
+    else this.#schedule(this.#lastFlushStart + this.#options.flushIntervalMs - performance.now());
   }
 
   /** The subject's current data key, created on first use; waits while the subject is being erased. */
@@ -311,6 +331,16 @@ export class EntryPool {
     if (items.length === 0 && !allowEmpty) return;
     this.#pool = [];
     this.#lastFlushStart = performance.now();
+    this.#flushing = true;
+    try {
+      await this.#commitItems(items);
+    } finally {
+      this.#afterFlush();
+    }
+  }
+
+  /** Sequences `items` (taken from the pool) into one batch, commits it, and answers them. */
+  async #commitItems(items: PoolItem[]): Promise<void> {
     const range = new CompactRange(this.#range.size, this.#range.edge);
     const overlay = new Map<string, Uint8Array>();
     const nodes = [];

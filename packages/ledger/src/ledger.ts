@@ -176,7 +176,7 @@ export async function openLedger(options: LedgerOptions): Promise<Ledger> {
 /**
  * The ledger service: admits entries (decisions, events, access records, producer reports; see
  * `ENTRY_KINDS`) and hands them to its {@link Sequencer}, which flushes its pool (at once when
- * idle, else at most once per `flushIntervalMs`; at `flushMaxEntries` at once), assigning indices, extending the Merkle tree, signing
+ * no flush runs, else after it and at most once per `flushIntervalMs`; at `flushMaxEntries` at once), assigning indices, extending the Merkle tree, signing
  * one checkpoint and committing it all durably before anyone is told "accepted". On a shared log,
  * writes go through the database's intake to whichever process sequences. Reads, proofs, receipts,
  * bundles and erasure lookups are the same for both.

@@ -7,7 +7,7 @@ export type FlushListener = (flush: { readonly entries: number; readonly ms: num
 export interface LedgerOptions {
   /** Data directory (database, keys, latest checkpoint). */
   readonly dataDir: string;
-  /** Flushes (checkpoints) are at least this far apart; an idle log flushes at once (`DOCKET_FLUSH_INTERVAL_MS`, default 200, at most 1000). */
+  /** Under load (entries admitted while a flush runs), flushes (checkpoints) are at least this far apart; an entry admitted while no flush runs is flushed at once (`DOCKET_FLUSH_INTERVAL_MS`, default 200, at most 1000). */
   readonly flushIntervalMs?: number;
   /** A flush starts when the pool holds this many entries (`DOCKET_FLUSH_MAX_ENTRIES`, default 8192). */
   readonly flushMaxEntries?: number;
