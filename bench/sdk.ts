@@ -8,11 +8,11 @@
 //  2. delivered throughput from this process to a local `docket serve` (a child process on a
 //     temporary data dir, SQLite) and to local mode: capture → durable, decisions/s;
 //  3. memory of the queue at 10,000 pending decisions (heap growth, after GC).
-// Knobs (env): BENCH_CAPTURES (100000), BENCH_DELIVER (20000).
+// Knobs (env): BENCH_CAPTURES (100000), BENCH_DELIVER (20000), BENCH_PARTS (1,2,3: which parts).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,7 @@ import { fmt, percentile } from './figures.js';
 
 const CAPTURES = Number(process.env['BENCH_CAPTURES'] ?? 100_000);
 const DELIVER = Number(process.env['BENCH_DELIVER'] ?? 20_000);
+const PARTS = new Set((process.env['BENCH_PARTS'] ?? '1,2,3').split(','));
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** The sample decision trimmed to about 2 KB of JSON, without the SDK-made fields. */
@@ -153,10 +154,18 @@ async function callerCost(server: { url: string; key: string }): Promise<void> {
     span();
     for (const [, d] of clients) d.capture(decision);
   }
+  const steps: [string, () => void][] = [
+    ['stringify', stringify],
+    ['span', span],
+    ...clients.map(([label, d]): [string, () => void] => [label, () => d.capture(decision)]),
+  ];
   for (let i = 0; i < CAPTURES; i++) {
-    times.get('stringify')!.push(timed(stringify));
-    times.get('span')!.push(timed(span));
-    for (const [label, d] of clients) times.get(label)!.push(timed(() => d.capture(decision)));
+    // Who goes first rotates, so that no step always follows the span's allocations or the
+    // pause below.
+    for (let k = 0; k < steps.length; k++) {
+      const [label, fn] = steps[(i + k) % steps.length]!;
+      times.get(label)!.push(timed(fn));
+    }
     // Let the pumps and the span processor run now and then, as they would between agent calls.
     if (i % 200 === 199) await new Promise((r) => setImmediate(r));
   }
@@ -294,6 +303,7 @@ function firstCaptureChild(): void {
     handleExit: false,
     env: {},
     otel: false,
+    onError: () => undefined, // shutdown(0) gives up the pending capture: expected here
   });
   const createMs = performance.now() - created;
   const decision = twoKbDecision();
@@ -323,17 +333,27 @@ async function firstCapture(runs: number): Promise<void> {
 if (process.argv.includes('--first-capture')) {
   firstCaptureChild();
 } else {
-  console.log(`npm run bench:sdk — Node ${process.version}, ${new Date().toISOString()}`);
-  const dir = mkdtempSync(join(tmpdir(), 'docket-bench-sdk-caller-'));
-  const server = await startServer(join(dir, 'data'));
-  try {
-    await callerCost(server);
-  } finally {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
+  // The machine's load goes with the figures: on a shared machine they move with it.
+  const load = () =>
+    loadavg()
+      .map((l) => fmt(l, 2))
+      .join(', ');
+  console.log(
+    `npm run bench:sdk — Node ${process.version}, ${new Date().toISOString()}, load average ${load()}`,
+  );
+  if (PARTS.has('1')) {
+    const dir = mkdtempSync(join(tmpdir(), 'docket-bench-sdk-caller-'));
+    const server = await startServer(join(dir, 'data'));
+    try {
+      await callerCost(server);
+    } finally {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await firstCapture(10);
   }
-  await firstCapture(10);
-  await throughput();
-  queueMemory();
+  if (PARTS.has('2')) await throughput();
+  if (PARTS.has('3')) queueMemory();
+  console.log(`load average at the end ${load()}`);
   process.exit(0);
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { checkDecision, checkProducerReport } from '@docket/protocol';
+import { checkDecision, checkProducerReport, parseStrictJson } from '@docket/protocol';
 import type { ProducerReport } from '@docket/protocol';
 import type { DecisionInput } from './context.js';
 import { consider, decide, llm, reason, tool } from './context.js';
@@ -104,6 +104,41 @@ test('the record: the SDK sets id, schema and ts; a caller’s own id and ts win
   assert.equal(second['ts'], '2024-11-07T10:00:00.000Z');
   assert.deepEqual(second['producer'], { id: 'test-producer', seq: 1, sdk: '@docket/sdk@0.1.0' });
   for (const record of [first, second]) assert.equal(checkDecision(record).ok, true);
+});
+
+test('the snapshot adds only the fields a decision lacks: no duplicate keys with its own correlation, id, ts or schema', async () => {
+  const { transport, batches } = fakeTransport([]);
+  const { docket, errors } = make(transport);
+  const correlation = { sessionId: 'session-1', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' };
+  const withCorrelation = docket.capture({ ...decision(), correlation });
+  const own = docket.capture({
+    ...decision(),
+    id: '01890a5d-ac96-774b-bcce-b302099a8057',
+    ts: '2024-11-07T10:00:00.000Z',
+    schema: 'docket.decision/v1',
+    correlation,
+  } as DecisionInput);
+  const empty = docket.capture({} as DecisionInput);
+  assert.equal(await docket.shutdown(), true);
+  const sent = batches.flatMap((b) => b.records);
+  assert.equal(sent.length, 2);
+  // The strict parser refuses a duplicate key (the server's I-JSON profile does too).
+  const [first, second] = sent.map((json) => parseStrictJson(json) as Record<string, unknown>);
+  assert.equal(first?.['id'], withCorrelation);
+  assert.equal(first['schema'], 'docket.decision/v1');
+  assert.ok(!Number.isNaN(Date.parse(first['ts'] as string)));
+  assert.deepEqual(first['correlation'], correlation);
+  assert.equal(second?.['id'], own);
+  assert.equal(own, '01890a5d-ac96-774b-bcce-b302099a8057');
+  assert.equal(second['ts'], '2024-11-07T10:00:00.000Z');
+  assert.deepEqual(second['correlation'], correlation);
+  for (const record of [first, second]) assert.equal(checkDecision(record).ok, true);
+  // `{}` has no agent: the background check names it.
+  assert.deepEqual(
+    errors.map((e) => e.code),
+    ['DECISION_INVALID'],
+  );
+  assert.match(errors[0]!.message, new RegExp(empty));
 });
 
 test('invalid decision: capture returns its id at once; the background check makes it a reported loss with its seq', async () => {
