@@ -75,6 +75,7 @@ export type {
 } from './reports/format.js';
 export type { ComplianceReportEntry } from './reports/entry.js';
 export { toReportHtml } from './reports/html.js';
+export { fromReportPdf, REPORT_PDF_ATTACHMENT, toReportPdf } from './reports/pdf.js';
 export { hammingHex, simHash, tokenize, toDriftFeatures } from './drift/features.js';
 export type { DriftFeatures } from './drift/features.js';
 export type { FeatureCatchUp, FeatureEntry } from './drift/feature-index.js';

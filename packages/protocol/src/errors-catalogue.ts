@@ -694,6 +694,12 @@ export const ERROR_CODES = {
     exit: ISSUES,
     summary: "a report's content does not match the digest its log entry records",
   },
+  // Compliance reports, part 2 (issue 15): PDF, API, access report.
+  REPORT_PDF_INVALID: {
+    http: 400,
+    exit: ISSUES,
+    summary: 'a PDF that is not a readable Docket report (no report.json attachment)',
+  },
   // Drift (issue 16): `docket drift`, GET /v1/drift.
   DRIFT_AGENT_UNKNOWN: {
     http: 404,

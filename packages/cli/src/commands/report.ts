@@ -8,6 +8,7 @@ import {
   tenantLogs,
   tenantOrigin,
   toReportHtml,
+  toReportPdf,
 } from '@docket/ledger';
 import type { ComplianceReport, EvidenceLevel } from '@docket/ledger';
 import { DocketError } from '@docket/protocol';
@@ -18,14 +19,14 @@ import { EXIT } from '../exit-codes.js';
 import { createProgress, n } from '../output.js';
 import type { Io } from '../output.js';
 
-const FORMATS = ['json', 'html'] as const;
+const FORMATS = ['json', 'html', 'pdf'] as const;
 
 /** `docket report`: a compliance report over a data directory's log. */
 export const report: Command = {
   name: 'report',
   summary: 'write a compliance report (integrity, eu-ai-act-art12, explanation) with its evidence',
   help: `Usage: docket report TYPE [--data DIR] [--from T] [--to T] [--agent ID] [--subject ID]
-                     [--evidence full|cited] [--format json|html] --out FILE
+                     [--evidence full|cited] [--format json|html|pdf] --out FILE
 
 Types: ${REPORT_TYPES.join(', ')}.
   integrity         R15: checkpoint, the period's range of the signed tree, counts per type,
@@ -49,7 +50,8 @@ ${DATA_HELP}
   --agent ID      only this agent's decisions
   --subject ID    the data subject (explanation)
   --evidence L    full (default) or cited
-  --format F      json (default) or html
+  --format F      json (default), html, or pdf (readable, with the JSON attached as
+                  report.json: docket verify REPORT.pdf --key VKEY checks it)
   --purpose TEXT  why, for the access log (default: compliance report)
   --out FILE      where to write the report ('-' for stdout)
   --quiet         no progress on stderr
@@ -80,6 +82,10 @@ ${JSON_HELP}`,
         where: '--format',
       });
     }
+    if (format === 'pdf' && out === '-')
+      throw new DocketError('USAGE', 'a PDF is written to a file: give --out FILE', {
+        where: '--out',
+      });
     const evidence = optional(values, 'evidence') ?? 'full';
     if (evidence !== 'full' && evidence !== 'cited') {
       throw new DocketError('USAGE', '--evidence is full or cited', { where: '--evidence' });
@@ -100,8 +106,13 @@ ${JSON_HELP}`,
       },
     });
     progress.done();
-    const text = format === 'html' ? toReportHtml(result) : `${JSON.stringify(result, null, 1)}\n`;
-    if (out === '-') io.out(text);
+    const text =
+      format === 'pdf'
+        ? await toReportPdf(result)
+        : format === 'html'
+          ? toReportHtml(result)
+          : `${JSON.stringify(result, null, 1)}\n`;
+    if (typeof text === 'string' && out === '-') io.out(text);
     else writeFileSync(out, text);
     if (json) {
       io.out(
