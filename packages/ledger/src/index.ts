@@ -60,8 +60,8 @@ export {
 export type { ExportLine, ExportOptions } from './bulk-export/index.js';
 export { checkComplianceReport } from './reports/verify.js';
 export type { ReportCheck } from './reports/verify.js';
-export { createComplianceReport, reportDigest } from './reports/generate.js';
-export type { ReportOptions, ReportRequest } from './reports/generate.js';
+export { createComplianceReport, readRecordedReport, reportDigest } from './reports/generate.js';
+export type { PinnedReport, ReportOptions, ReportRequest } from './reports/generate.js';
 export { COMPLIANCE_REPORT_FORMAT, REPORT_TYPES } from './reports/format.js';
 export type {
   Claim,

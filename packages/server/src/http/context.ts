@@ -17,7 +17,15 @@ export interface Services {
 }
 
 /** Actions recorded in a tenant's access log. */
-export type AccessAction = 'read' | 'list' | 'search' | 'bundle' | 'export' | 'erase';
+export type AccessAction =
+  | 'read'
+  | 'list'
+  | 'search'
+  | 'bundle'
+  | 'export'
+  | 'erase'
+  // A compliance report generated (issue 15).
+  | 'report';
 
 /** One request, validated against the OpenAPI document and authenticated. */
 export interface RequestContext {
@@ -47,6 +55,8 @@ export interface Reply {
   readonly json?: unknown;
   readonly text?: string;
   readonly contentType?: string;
+  /** A binary body (a report PDF), instead of `json` or `text`. */
+  readonly bytes?: Uint8Array;
   /** A body streamed in chunks (a bulk export), instead of `json` or `text`. */
   readonly stream?: AsyncIterable<string>;
   readonly headers?: Readonly<Record<string, string>>;

@@ -296,7 +296,7 @@ export class RequestPipeline {
 
   /** Respond: status, headers and body. */
   #respond(res: ServerResponse, exchange: Exchange, reply: Reply): void {
-    const payload = reply.text ?? JSON.stringify(reply.json ?? null);
+    const payload = reply.bytes ?? reply.text ?? JSON.stringify(reply.json ?? null);
     res.writeHead(reply.status, {
       'content-type': reply.contentType ?? 'application/json',
       'content-length': Buffer.byteLength(payload),

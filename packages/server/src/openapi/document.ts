@@ -6,6 +6,7 @@ import { exportPaths } from './exports.js';
 import { retentionPaths } from './retention.js';
 import { FACET_PARAMS, SORT_PARAM, STATS_SCHEMAS, statsPaths } from './stats.js';
 import { driftPaths } from './drift.js';
+import { reportPaths } from './reports.js';
 
 // The OpenAPI 3.1 document of the Docket HTTP API: the single source of truth. The router is
 // built from `paths` (an operation without a handler fails at start-up), parameters and bodies
@@ -384,7 +385,7 @@ const schemas = {
     properties: {
       actor: { type: 'string', description: 'API key id.' },
       role: { enum: API_KEY_ROLES },
-      action: { enum: ['read', 'list', 'search', 'bundle', 'export', 'erase'] },
+      action: { enum: ['read', 'list', 'search', 'bundle', 'export', 'erase', 'report'] },
       target: { type: 'string' },
       purpose: { type: ['string', 'null'] },
       requestId: { type: 'string' },
@@ -896,6 +897,13 @@ export const openApiDocument = {
       problemResponse,
       authProblems: AUTH_PROBLEMS,
       bodyProblems: BODY_PROBLEMS,
+    }),
+    ...reportPaths({
+      json,
+      problemResponse,
+      authProblems: AUTH_PROBLEMS,
+      bodyProblems: BODY_PROBLEMS,
+      purposeHeader,
     }),
   },
   components: {
