@@ -179,6 +179,24 @@ const MATRIX: Readonly<Record<string, MatrixEntry | PublicEntry>> = {
       assert.ok(r.baseline.count <= decisions.length, `${r.baseline.count} > ${decisions.length}`);
     },
   },
+  postReport: {
+    request: () => ({ body: { type: 'integrity', evidence: 'cited' } }),
+    acme: async (res, f) => {
+      const { id } = assertOk<{ id: string }>(res, 201);
+      const leaf = (await acmeLeaves(f)).find((l) => l.id === id);
+      assert.equal(leaf?.type, 'docket.compliance-report/v1', 'the report is in acme’s own log');
+    },
+  },
+  getReport: {
+    request: async (f) => {
+      const created = await api(f.server.url, key(f, 'default', 'admin')).post('/v1/reports', {
+        type: 'integrity',
+        evidence: 'cited',
+      });
+      return { path: { id: assertOk<{ id: string }>(created, 201).id } };
+    },
+    acme: 'not-found',
+  },
   listDecisions: {
     request: () => ({ query: { limit: '200' } }),
     acme: async (res, f) => {

@@ -60,8 +60,8 @@ export {
 export type { ExportLine, ExportOptions } from './bulk-export/index.js';
 export { checkComplianceReport } from './reports/verify.js';
 export type { ReportCheck } from './reports/verify.js';
-export { createComplianceReport, reportDigest } from './reports/generate.js';
-export type { ReportOptions, ReportRequest } from './reports/generate.js';
+export { createComplianceReport, readRecordedReport, reportDigest } from './reports/generate.js';
+export type { PinnedReport, ReportOptions, ReportRequest } from './reports/generate.js';
 export { COMPLIANCE_REPORT_FORMAT, REPORT_TYPES } from './reports/format.js';
 export type {
   Claim,
@@ -75,6 +75,7 @@ export type {
 } from './reports/format.js';
 export type { ComplianceReportEntry } from './reports/entry.js';
 export { toReportHtml } from './reports/html.js';
+export { fromReportPdf, REPORT_PDF_ATTACHMENT, toReportPdf } from './reports/pdf.js';
 export { hammingHex, simHash, tokenize, toDriftFeatures } from './drift/features.js';
 export type { DriftFeatures } from './drift/features.js';
 export type { FeatureCatchUp, FeatureEntry } from './drift/feature-index.js';

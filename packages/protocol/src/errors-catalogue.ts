@@ -715,6 +715,19 @@ export const ERROR_CODES = {
     exit: ISSUES,
     summary: "a report's content does not match the digest its log entry records",
   },
+  // Compliance reports, part 2 (issue 15): PDF, API, access report.
+  REPORT_PDF_INVALID: {
+    http: 400,
+    exit: ISSUES,
+    summary: 'a PDF that is not a readable Docket report (no report.json attachment)',
+  },
+  REPORT_NOT_FOUND: { http: 404, exit: USAGE, summary: 'no compliance report with this id' },
+  REPORT_GONE: {
+    http: 410,
+    exit: USAGE,
+    summary:
+      'a recorded report can no longer be regenerated as recorded (records it read were erased or purged)',
+  },
   // Drift (issue 16): `docket drift`, GET /v1/drift.
   DRIFT_AGENT_UNKNOWN: {
     http: 404,

@@ -12,6 +12,7 @@ import { Authenticator } from './auth/authenticator.js';
 import { ServerError } from './errors.js';
 import * as changes from './handlers/changes.js';
 import { getDrift } from './handlers/drift.js';
+import { getReport, postReport } from './handlers/reports.js';
 import * as decisions from './handlers/decisions.js';
 import * as exportsHandlers from './handlers/exports.js';
 import * as keys from './handlers/keys.js';
@@ -65,6 +66,8 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   getDrift,
   getTilesCheckpoint,
   getTile,
+  postReport,
+  getReport,
 };
 
 /** One structured log line (JSON on stderr by default). */

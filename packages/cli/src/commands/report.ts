@@ -8,6 +8,7 @@ import {
   tenantLogs,
   tenantOrigin,
   toReportHtml,
+  toReportPdf,
 } from '@docket/ledger';
 import type { ComplianceReport, EvidenceLevel } from '@docket/ledger';
 import { DocketError } from '@docket/protocol';
@@ -16,16 +17,17 @@ import { DATA_HELP, DATA_OPTIONS, dataDirOf, JSON_HELP, storeOf } from '../comma
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { createProgress, n } from '../output.js';
+import { ApiClient } from '../remote/api-client.js';
 import type { Io } from '../output.js';
 
-const FORMATS = ['json', 'html'] as const;
+const FORMATS = ['json', 'html', 'pdf'] as const;
 
 /** `docket report`: a compliance report over a data directory's log. */
 export const report: Command = {
   name: 'report',
   summary: 'write a compliance report (integrity, eu-ai-act-art12, explanation) with its evidence',
-  help: `Usage: docket report TYPE [--data DIR] [--from T] [--to T] [--agent ID] [--subject ID]
-                     [--evidence full|cited] [--format json|html] --out FILE
+  help: `Usage: docket report TYPE [--data DIR | --url URL --api-key KEY] [--from T] [--to T] [--agent ID] [--subject ID]
+                     [--evidence full|cited] [--format json|html|pdf] --out FILE
 
 Types: ${REPORT_TYPES.join(', ')}.
   integrity         R15: checkpoint, the period's range of the signed tree, counts per type,
@@ -44,12 +46,17 @@ docket.compliance-report/v1 entry with the digest of its JSON) and in the access
 
 Options:
 ${DATA_HELP}
+  --url URL       a running server instead of a data directory (POST /v1/reports, then
+                  GET /v1/reports/{id}): an auditor or admin key
+  --api-key KEY   API key for --url (default: $DOCKET_API_KEY)
+  --ca-file FILE  PEM CA to trust for an https --url
   --from T        start of the period, inclusive (RFC 3339 or a date; server receive time)
   --to T          end of the period, exclusive
   --agent ID      only this agent's decisions
   --subject ID    the data subject (explanation)
   --evidence L    full (default) or cited
-  --format F      json (default) or html
+  --format F      json (default), html, or pdf (readable, with the JSON attached as
+                  report.json: docket verify REPORT.pdf --key VKEY checks it)
   --purpose TEXT  why, for the access log (default: compliance report)
   --out FILE      where to write the report ('-' for stdout)
   --quiet         no progress on stderr
@@ -66,6 +73,9 @@ ${JSON_HELP}`,
       purpose: { type: 'string' },
       out: { type: 'string' },
       quiet: { type: 'boolean' },
+      url: { type: 'string' },
+      'api-key': { type: 'string' },
+      'ca-file': { type: 'string' },
     });
     const type = positionals[0];
     if (type === undefined || positionals.length > 1) {
@@ -80,6 +90,10 @@ ${JSON_HELP}`,
         where: '--format',
       });
     }
+    if (format === 'pdf' && out === '-')
+      throw new DocketError('USAGE', 'a PDF is written to a file: give --out FILE', {
+        where: '--out',
+      });
     const evidence = optional(values, 'evidence') ?? 'full';
     if (evidence !== 'full' && evidence !== 'cited') {
       throw new DocketError('USAGE', '--evidence is full or cited', { where: '--evidence' });
@@ -87,7 +101,8 @@ ${JSON_HELP}`,
     const json = values['json'] === true;
     const progress = createProgress(io, values['quiet'] === true || json || out === '-');
     const purpose = optional(values, 'purpose') ?? 'compliance report';
-    const result = await localReport(values, {
+    const url = optional(values, 'url');
+    const result = await (url === undefined ? localReport : remoteReport)(values, {
       type,
       from: optional(values, 'from'),
       to: optional(values, 'to'),
@@ -100,8 +115,13 @@ ${JSON_HELP}`,
       },
     });
     progress.done();
-    const text = format === 'html' ? toReportHtml(result) : `${JSON.stringify(result, null, 1)}\n`;
-    if (out === '-') io.out(text);
+    const text =
+      format === 'pdf'
+        ? await toReportPdf(result)
+        : format === 'html'
+          ? toReportHtml(result)
+          : `${JSON.stringify(result, null, 1)}\n`;
+    if (typeof text === 'string' && out === '-') io.out(text);
     else writeFileSync(out, text);
     if (json) {
       io.out(
@@ -123,6 +143,38 @@ interface LocalRequest {
   readonly evidence: EvidenceLevel;
   readonly purpose: string;
   readonly onProgress: (read: number, total: number) => void;
+}
+
+/**
+ * Asks a running server for the report: POST /v1/reports generates and records it (the server
+ * appends the access-log entry), GET /v1/reports/{id} gives its JSON; HTML and PDF are rendered
+ * here from that JSON, the same bytes the server would send.
+ */
+async function remoteReport(
+  values: Record<string, string | boolean | undefined>,
+  request: LocalRequest,
+): Promise<ComplianceReport> {
+  const client = new ApiClient({
+    url: optional(values, 'url')!,
+    apiKey: optional(values, 'api-key'),
+    purpose: request.purpose,
+    caFile: optional(values, 'ca-file'),
+  });
+  request.onProgress(0, 1);
+  const created = await client.post<{ id: string }>('/v1/reports', {
+    type: request.type,
+    ...(request.from === undefined ? {} : { from: request.from }),
+    ...(request.to === undefined ? {} : { to: request.to }),
+    ...(request.agent === undefined ? {} : { agent: request.agent }),
+    ...(request.subject === undefined ? {} : { subject: request.subject }),
+    evidence: request.evidence,
+  });
+  const report = await client.json<ComplianceReport>(
+    `/v1/reports/${encodeURIComponent(created.id)}`,
+    request.subject === undefined ? {} : { subject: request.subject },
+  );
+  request.onProgress(1, 1);
+  return report;
 }
 
 /** Generates the report on the data directory's default log and records it in its access log. */

@@ -1,4 +1,6 @@
-import { checkComplianceReport, COMPLIANCE_REPORT_FORMAT } from '@docket/ledger';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { checkComplianceReport, COMPLIANCE_REPORT_FORMAT, fromReportPdf } from '@docket/ledger';
+import { parseStrictJson } from '@docket/protocol';
 import { EXIT } from '../exit-codes.js';
 import { formatIssue, n } from '../output.js';
 import type { Io } from '../output.js';
@@ -40,4 +42,30 @@ export function verifyReport(
     io.out(result.ok ? 'OK: the report verifies\n' : `FAILED: ${n(result.issues.length)} issues\n`);
   }
   return result.ok ? EXIT.ok : EXIT.issues;
+}
+
+/** Whether a file is a PDF (its first bytes are `%PDF-`, ISO 32000-1 §7.5.2). */
+export function isPdfFile(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(5);
+    return readSync(fd, head, 0, 5, 0) === 5 && head.toString('latin1') === '%PDF-';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * `docket verify REPORT.pdf --key VKEY`: takes the JSON report attached to the PDF (pdf-lib reads
+ * the embedded file) and checks it exactly like a JSON report. A PDF without the attachment is
+ * `REPORT_PDF_INVALID` (exit 1).
+ */
+export async function verifyReportPdf(
+  file: string,
+  vkey: string,
+  json: boolean,
+  io: Io,
+): Promise<number> {
+  const attached = await fromReportPdf(readFileSync(file));
+  return verifyReport(file, parseStrictJson(attached), vkey, json, io);
 }

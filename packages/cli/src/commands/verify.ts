@@ -13,7 +13,7 @@ import { createProgress, formatIssue, n } from '../output.js';
 import { isExportFile, verifyExportFile } from './verify-export.js';
 import type { Io } from '../output.js';
 import { ApiClient } from '../remote/api-client.js';
-import { isComplianceReport, verifyReport } from './verify-report.js';
+import { isComplianceReport, isPdfFile, verifyReport, verifyReportPdf } from './verify-report.js';
 import { CA_FILE_HELP, CA_FILE_OPTION, caFileOf } from '../remote/tls.js';
 import { auditRemote } from '../remote/remote-audit.js';
 import {
@@ -35,7 +35,7 @@ export const verify: Command = {
        docket verify BUNDLE.json --key VKEY [--json]
        docket verify EXPORT.jsonl --key VKEY [--json]
        docket verify BUNDLE.json --witness-policy FILE [--json]
-       docket verify REPORT.json --key VKEY [--json]
+       docket verify REPORT.json|REPORT.pdf --key VKEY [--json]
 
 Full audit of every log under the data directory: the default tenant's decision log, each
 tenant's decision log (DIR/tenants/NAME) and each access log (who read, exported or erased
@@ -66,7 +66,8 @@ DIR/cosignatures.db; with --url, the server's /v1/checkpoint as served (cosigned
 checkpoint is needed: a rolled-back, forked or re-signed log gets no cosignature from an honest
 witness.
 With a REPORT file (docket report): checks the evidence embedded in the compliance report and
-re-derives every claim from it; each claim that differs is named.
+re-derives every claim from it; each claim that differs is named. A report PDF is checked through
+the JSON report attached to it (report.json).
 Exit 0 when everything verifies, 1 when issues were found in any log.
 
 Options:
@@ -122,6 +123,9 @@ ${JSON_HELP}
           'checking a bundle needs the log key: --key VKEY (or a --witness-policy naming it)',
           { where: '--key' },
         );
+      // A report PDF carries its JSON report as an attachment: checked like the JSON.
+      if (isPdfFile(bundleFile))
+        return verifyReportPdf(bundleFile, key ?? policy?.logs[0] ?? '', json, io);
       if (isExportFile(bundleFile)) {
         if (key === undefined)
           throw new DocketError('USAGE', 'checking an export needs the log key: --key VKEY', {

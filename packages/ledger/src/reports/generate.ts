@@ -38,6 +38,19 @@ export interface ReportOptions {
   readonly record?: boolean;
   /** Called as entries are read: `(read, total)`. */
   readonly onProgress?: (read: number, total: number) => void;
+  /**
+   * Regenerate a recorded report (see {@link readRecordedReport}): its id, time, tree size and
+   * checkpoint instead of fresh ones; nothing is appended.
+   */
+  readonly pinned?: PinnedReport;
+}
+
+/** What fixes a recorded report's bytes besides its parameters (kept in its log entry). */
+export interface PinnedReport {
+  readonly id: string;
+  readonly generatedAt: string;
+  readonly treeSize: number;
+  readonly checkpoint: string;
 }
 
 const GENERATOR = 'docket 0.1.0';
@@ -159,7 +172,11 @@ export async function createComplianceReport(
   options: ReportOptions = {},
 ): Promise<ComplianceReport> {
   const params = resolveParams(ledger, request);
-  const info = await ledger.info();
+  const pinned = options.pinned;
+  const info =
+    pinned === undefined
+      ? await ledger.info()
+      : { size: pinned.treeSize, checkpoint: pinned.checkpoint };
   const treeSize = info.size;
   if (treeSize === 0)
     throw new LedgerError('REPORT_NOTHING', 'nothing to report: the log is empty');
@@ -215,7 +232,7 @@ export async function createComplianceReport(
     );
   }
   const contextReads = [...context.values()].sort((a, b) => a.member.index - b.member.index);
-  const generatedAt = new Date().toISOString();
+  const generatedAt = pinned?.generatedAt ?? new Date().toISOString();
   const input: ReportInput = {
     params,
     members,
@@ -237,7 +254,7 @@ export async function createComplianceReport(
     contextReads,
     sections,
   );
-  const id = createUuidV7();
+  const id = pinned?.id ?? createUuidV7();
   const report: ComplianceReport = {
     format: COMPLIANCE_REPORT_FORMAT,
     id,
@@ -256,7 +273,7 @@ export async function createComplianceReport(
     verifyCommand: `docket verify REPORT.json --key '${ledger.vkey}'`,
     evidence,
   };
-  if (options.record === false) return report;
+  if (options.record === false || pinned !== undefined) return report;
   const digest = reportDigest(report);
   const recorded = await ledger.appendComplianceReport({
     id,
@@ -265,6 +282,9 @@ export async function createComplianceReport(
       reportType: params.type,
       params: params as unknown as JsonValue,
       digest,
+      // With the parameters, these fix the report's bytes: GET /v1/reports/{id} regenerates it.
+      treeSize,
+      checkpoint: info.checkpoint,
       ...(options.actor === undefined ? {} : { actor: options.actor }),
       ...(options.purpose === undefined ? {} : { purpose: options.purpose }),
     },
@@ -321,4 +341,108 @@ async function buildEvidence(
     consistency: [],
     leaves: [...leaves, ...outside],
   };
+}
+
+/** A report's log entry as {@link readRecordedReport} reads it. */
+interface RecordedFields {
+  readonly reportType: string;
+  readonly params: ReportParams;
+  readonly digest: string;
+  readonly treeSize: number;
+  readonly checkpoint: string;
+}
+
+function recordedFields(fields: Record<string, JsonValue> | null): RecordedFields | undefined {
+  const f = fields as Partial<Record<keyof RecordedFields, unknown>> | null;
+  if (
+    f === null ||
+    typeof f.reportType !== 'string' ||
+    typeof f.params !== 'object' ||
+    f.params === null ||
+    typeof f.digest !== 'string' ||
+    typeof f.treeSize !== 'number' ||
+    typeof f.checkpoint !== 'string'
+  )
+    return undefined;
+  return f as RecordedFields;
+}
+
+/**
+ * A recorded report, regenerated from its log entry (type, parameters, tree size, checkpoint) and
+ * checked against the digest the entry records: reports are not stored, so erasure and purge
+ * reach them too. `REPORT_NOT_FOUND` (no report with this id), `REPORT_PARAMS_INVALID` (an
+ * explanation report needs its subject's id again: the log keeps only the pseudonym),
+ * `REPORT_GONE` (records it read were erased or purged since, or it was recorded before reports
+ * could be regenerated: generate a new one).
+ *
+ * @example
+ * const report = await readRecordedReport(ledger, id);
+ */
+export async function readRecordedReport(
+  ledger: Ledger,
+  id: string,
+  subject?: string,
+): Promise<ComplianceReport> {
+  let entry;
+  try {
+    entry = await ledger.read(id);
+  } catch (cause) {
+    if (cause instanceof LedgerError && cause.code === 'DECISION_NOT_FOUND')
+      throw new LedgerError('REPORT_NOT_FOUND', `no report ${id}`, { where: 'id', cause });
+    throw cause;
+  }
+  if (entry.envelope.type !== ENTRY_TYPES.complianceReport)
+    throw new LedgerError('REPORT_NOT_FOUND', `no report ${id}`, { where: 'id' });
+  const f = recordedFields(entry.fields);
+  if (f === undefined) {
+    throw new LedgerError(
+      'REPORT_GONE',
+      `report ${id} was recorded without its tree size and checkpoint: generate a new one`,
+      { where: 'id' },
+    );
+  }
+  const p = f.params;
+  if (
+    p.subjectRef !== undefined &&
+    (subject === undefined || ledger.subjectRef(subject) !== p.subjectRef)
+  ) {
+    throw new LedgerError(
+      'REPORT_PARAMS_INVALID',
+      `report ${id} is about one data subject, whom the log names only by pseudonym: give that subject's id`,
+      { where: 'subject' },
+    );
+  }
+  let report: ComplianceReport;
+  try {
+    report = await createComplianceReport(
+      ledger,
+      { type: p.type, from: p.from, to: p.to, agent: p.agent, subject, evidence: p.evidence },
+      {
+        pinned: {
+          id,
+          generatedAt: entry.envelope.ts,
+          treeSize: f.treeSize,
+          checkpoint: f.checkpoint,
+        },
+      },
+    );
+  } catch (cause) {
+    if (!(cause instanceof LedgerError) || cause.code !== 'REPORT_NOTHING') throw cause;
+    throw new LedgerError(
+      'REPORT_GONE',
+      `report ${id} can no longer be regenerated: ${cause.message}`,
+      {
+        where: 'id',
+        cause,
+      },
+    );
+  }
+  if (reportDigest(report) !== f.digest) {
+    throw new LedgerError(
+      'REPORT_GONE',
+      `report ${id} can no longer be regenerated as recorded: records it read were erased or purged since; generate a new one`,
+      { where: 'id' },
+    );
+  }
+  return { ...report, record: { id, index: entry.envelope.index, digest: f.digest } };
 }

@@ -17,7 +17,15 @@ export interface Services {
 }
 
 /** Actions recorded in a tenant's access log. */
-export type AccessAction = 'read' | 'list' | 'search' | 'bundle' | 'export' | 'erase';
+export type AccessAction =
+  | 'read'
+  | 'list'
+  | 'search'
+  | 'bundle'
+  | 'export'
+  | 'erase'
+  // A compliance report generated (issue 15).
+  | 'report';
 
 /** One request, validated against the OpenAPI document and authenticated. */
 export interface RequestContext {
@@ -46,7 +54,7 @@ export interface Reply {
   readonly status: number;
   readonly json?: unknown;
   readonly text?: string;
-  /** A binary body (a tlog-tiles tile), instead of `json` or `text`. */
+  /** A binary body (a tlog-tiles tile, a report PDF), instead of `json` or `text`. */
   readonly bytes?: Uint8Array;
   readonly contentType?: string;
   /** A body streamed in chunks (a bulk export), instead of `json` or `text`. */

@@ -7,6 +7,7 @@ import { retentionPaths } from './retention.js';
 import { FACET_PARAMS, SORT_PARAM, STATS_SCHEMAS, statsPaths } from './stats.js';
 import { tilesPaths } from './tiles.js';
 import { driftPaths } from './drift.js';
+import { reportPaths } from './reports.js';
 
 // The OpenAPI 3.1 document of the Docket HTTP API: the single source of truth. The router is
 // built from `paths` (an operation without a handler fails at start-up), parameters and bodies
@@ -385,7 +386,7 @@ const schemas = {
     properties: {
       actor: { type: 'string', description: 'API key id.' },
       role: { enum: API_KEY_ROLES },
-      action: { enum: ['read', 'list', 'search', 'bundle', 'export', 'erase'] },
+      action: { enum: ['read', 'list', 'search', 'bundle', 'export', 'erase', 'report'] },
       target: { type: 'string' },
       purpose: { type: ['string', 'null'] },
       requestId: { type: 'string' },
@@ -899,6 +900,13 @@ export const openApiDocument = {
       bodyProblems: BODY_PROBLEMS,
     }),
     ...tilesPaths({ problemResponse, authProblems: AUTH_PROBLEMS, roles: READ_ROLES }),
+    ...reportPaths({
+      json,
+      problemResponse,
+      authProblems: AUTH_PROBLEMS,
+      bodyProblems: BODY_PROBLEMS,
+      purposeHeader,
+    }),
   },
   components: {
     securitySchemes: {
