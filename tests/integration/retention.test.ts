@@ -2,7 +2,8 @@
 // purge removes and keeps, that every proof still verifies after it, and that the full audit
 // checks receipts both ways (content gone without a receipt; a receipt while content remains).
 import assert from 'node:assert/strict';
-import { cpSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -134,10 +135,16 @@ describe('purge', () => {
     assert.equal(report.purgedEntries, 7); // and the event
     assert.equal(report.batches.length, 2);
     for (const r of old) {
-      assert.equal((await ledger.read(r.id)).fields, null);
+      const read = await ledger.read(r.id);
+      assert.equal(read.fields, null);
+      assert.deepEqual([read.purged, read.erased], [true, false], 'purged, not erased');
       verifyReceipt(await ledger.receipt(r.id), ledger.vkey);
     }
-    for (const r of records.slice(6)) assert.notEqual((await ledger.read(r.id)).fields, null);
+    for (const r of records.slice(6)) {
+      const read = await ledger.read(r.id);
+      assert.notEqual(read.fields, null);
+      assert.equal(read.purged, false);
+    }
     assert.equal((await ledger.search({ limit: 100 })).length, 4, 'purged decisions leave search');
     assert.equal((await ledger.purge()).purgedDecisions, 0, 'a second purge finds nothing');
     await ledger.close();
@@ -191,6 +198,44 @@ describe('purge', () => {
       ),
       JSON.stringify(b.issues),
     );
+  });
+});
+
+describe('purge leaves nothing readable in the files', () => {
+  test('a purge checkpoints the WAL: the purged content is in neither ledger.db nor ledger.db-wal', async () => {
+    const dir = join(tmp.dir, `log-${n++}`);
+    const ledger = await openLedger({ dataDir: dir, create: true, flushIntervalMs: 5 });
+    // Decisions without a subject are stored in clear: their words are findable in the files.
+    const marker = `PurgeMarker${randomBytes(6).toString('hex')}`;
+    const records = [0, 3, 6].map((i) => {
+      const r = fixtureDecision(i, { ts: ago(400), goal: `${marker} goal ${i}` });
+      delete (r as { subject?: unknown }).subject;
+      return r;
+    });
+    const db = dataDirPaths(dir).db;
+    const onDisk = (): { file: string; holds: boolean }[] =>
+      [db, `${db}-wal`].map((file) => ({
+        file,
+        holds: existsSync(file) && readFileSync(file).includes(marker),
+      }));
+    try {
+      await Promise.all(records.map((r) => ledger.append(r)));
+      assert.ok(
+        onDisk().some((f) => f.holds),
+        'the content is not in the files before the purge: this test would prove nothing',
+      );
+      await ledger.setRetention({ max: '1y', basis: 'GDPR Art. 5(1)(e)' });
+      const report = await ledger.purge();
+      assert.equal(report.purgedDecisions, 3);
+      // Checked while the log is open: closing it would checkpoint the WAL anyway.
+      assert.deepEqual(
+        onDisk().filter((f) => f.holds),
+        [],
+        'purged content still readable in the store files',
+      );
+    } finally {
+      await ledger.close();
+    }
   });
 });
 
@@ -256,7 +301,7 @@ describe('legal holds', () => {
   });
 
   test('erasure is refused under a hold or a minimum retention (GDPR Art. 17(3)), and works without', async () => {
-    const { ledger } = await fixture(2, 2);
+    const { ledger, records } = await fixture(2, 2);
     try {
       const hold = await ledger.placeHold({ subjectId: 'cust-0' }, 'litigation 2026-117');
       const held = await ledger.erase('cust-0', 'request #1').catch((e: unknown) => e);
@@ -270,6 +315,8 @@ describe('legal holds', () => {
       assert.match(min.message, /Art\. 17\(3\)\(b\).*EU AI Act Art\. 19\(1\)/);
       // cust-1 decided 400 days ago, under no hold: erased as before.
       assert.equal((await ledger.erase('cust-1', 'request #3')).keysDestroyed, 1);
+      const erased = await ledger.read(records[1]!.id);
+      assert.deepEqual([erased.erased, erased.purged], [true, false], 'erased, not purged');
     } finally {
       await ledger.close();
     }

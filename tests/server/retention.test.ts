@@ -77,9 +77,9 @@ test('docket serve purges on its schedule: content past the maximum goes, with a
     );
     assertOk(await admin.post('/v1/retention', { max: '30d', basis: 'GDPR Art. 5(1)(e)' }), 200);
     const deadline = Date.now() + 20_000;
-    let view: { content: unknown; erased: boolean } | undefined;
+    let view: { content: unknown; erased: boolean; purged: boolean } | undefined;
     while (Date.now() < deadline) {
-      view = assertOk<{ content: unknown; erased: boolean }>(
+      view = assertOk<{ content: unknown; erased: boolean; purged: boolean }>(
         await auditor.get(`/v1/decisions/${old.id}`),
         200,
       );
@@ -87,11 +87,14 @@ test('docket serve purges on its schedule: content past the maximum goes, with a
       await new Promise((r) => setTimeout(r, 100));
     }
     assert.equal(view?.content, null, 'the old decision lost its content on schedule');
-    const kept = assertOk<{ content: unknown }>(
+    assert.equal(view.purged, true, 'shown as purged');
+    assert.equal(view.erased, false, 'purged is not erased: no key was destroyed');
+    const kept = assertOk<{ content: unknown; purged: boolean }>(
       await auditor.get(`/v1/decisions/${young.id}`),
       200,
     );
     assert.notEqual(kept.content, null, 'the young one is kept');
+    assert.equal(kept.purged, false);
     const { entries } = assertOk<{ entries: { leaf: string }[] }>(
       await auditor.get('/v1/entries?from=0&limit=100'),
       200,

@@ -1,3 +1,4 @@
+import { backup } from './commands/backup.js';
 import { changes } from './commands/changes.js';
 import { demo } from './commands/demo.js';
 import { drift } from './commands/drift.js';
@@ -7,6 +8,7 @@ import { holds } from './commands/holds.js';
 import { purge } from './commands/purge.js';
 import { replay } from './commands/replay.js';
 import { report } from './commands/report.js';
+import { restore } from './commands/restore.js';
 import { retention } from './commands/retention.js';
 import { ingest } from './commands/ingest.js';
 import { keys } from './commands/keys.js';
@@ -25,6 +27,7 @@ const COMMANDS: readonly Command[] = [
   replay,
   report,
   drift,
+  ...[backup, restore],
 ];
 
 const USAGE = `docket — a tamper-evident decision audit trail for AI agents

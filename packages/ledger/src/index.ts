@@ -107,3 +107,5 @@ export {
   wassersteinNormed,
 } from './drift/stats.js';
 export type { DomainClassifierResult, SeparatingTerm, TestResult } from './drift/stats.js';
+export { BACKUP_FORMAT, backupDataDir, restoreDataDir, toBackupManifest } from './backup/index.js';
+export type { BackupFile, BackupManifest, BackupOptions } from './backup/index.js';

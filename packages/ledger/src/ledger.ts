@@ -687,20 +687,31 @@ export class Ledger {
     const run = this.#purging.then(async () => {
       const policies = await readRetentionPolicies(this.#store);
       const { active } = await readHolds(this.#store);
-      return runPurge(this.#store, this.#ring, policies, active, options, async (plan) => {
-        const latest = await this.#store.latestCheckpoint();
-        const checkpoint = {
-          size: latest?.size ?? 0,
-          root: Buffer.from(latest?.root ?? []).toString('base64'),
-        };
-        const { id, index } = await this.#append(createUuidV7(), {
-          kind: 'purge',
-          ts: new Date().toISOString(),
-          fields: toReceiptFields(plan, checkpoint),
-          purge: plan.indices,
-        });
-        return { id, index };
-      });
+      const report = await runPurge(
+        this.#store,
+        this.#ring,
+        policies,
+        active,
+        options,
+        async (plan) => {
+          const latest = await this.#store.latestCheckpoint();
+          const checkpoint = {
+            size: latest?.size ?? 0,
+            root: Buffer.from(latest?.root ?? []).toString('base64'),
+          };
+          const { id, index } = await this.#append(createUuidV7(), {
+            kind: 'purge',
+            ts: new Date().toISOString(),
+            fields: toReceiptFields(plan, checkpoint),
+            purge: plan.indices,
+          });
+          return { id, index };
+        },
+      );
+      // The removed rows' old pages sit in SQLite's WAL until a checkpoint: move them out now,
+      // as erasure does, so purged content is not left readable in ledger.db-wal.
+      if (report.purgedEntries > 0 && !report.dryRun) await this.#store.releasePurged();
+      return report;
     });
     this.#purging = run.then(
       () => undefined,

@@ -12,7 +12,13 @@ export interface ReadEntry {
   /** Committed fields (null when the subject's key was erased). */
   readonly fields: Record<string, JsonValue> | null;
   readonly salts: Record<string, string> | null;
+  /** The subject's data key was destroyed (GDPR Art. 17): the content is stored but unreadable. */
   readonly erased: boolean;
+  /**
+   * A retention purge removed the content (its row is gone; `docket verify` checks that a signed
+   * purge receipt names it). Distinct from `erased`: no key was destroyed.
+   */
+  readonly purged: boolean;
 }
 
 /**
@@ -30,8 +36,10 @@ export async function openEntry(
   keyCache?: Map<string, Uint8Array | null>,
 ): Promise<ReadEntry> {
   const envelope = parseLeafEnvelope(entry.leaf, `leaf ${entry.index}`);
-  let bytes = entry.content;
-  if (bytes !== null && entry.kid !== null) {
+  if (entry.content === null)
+    return { index: entry.index, envelope, fields: null, salts: null, erased: false, purged: true };
+  let bytes: Uint8Array | null = entry.content;
+  if (entry.kid !== null) {
     let key = keyCache?.get(entry.kid);
     if (key === undefined) {
       const row = (await store.getSubjectKeys([entry.kid])).get(entry.kid);
@@ -45,7 +53,7 @@ export async function openEntry(
     bytes = key === null ? null : open(key, bytes, Buffer.from(entry.id, 'utf8'));
   }
   if (bytes === null)
-    return { index: entry.index, envelope, fields: null, salts: null, erased: true };
+    return { index: entry.index, envelope, fields: null, salts: null, erased: true, purged: false };
   const content = JSON.parse(Buffer.from(bytes).toString('utf8')) as StoredContent;
   return {
     index: entry.index,
@@ -53,5 +61,6 @@ export async function openEntry(
     fields: content.fields,
     salts: content.salts,
     erased: false,
+    purged: false,
   };
 }

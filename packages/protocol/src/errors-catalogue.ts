@@ -405,6 +405,28 @@ export const ERROR_CODES = {
     exit: USAGE,
     summary: 'erasure refused (GDPR Art. 17(3)): a legal hold or a minimum retention applies',
   },
+  // Backup and restore of a data directory (issue 18).
+  BACKUP_SOURCE_INVALID: {
+    http: 400,
+    exit: USAGE,
+    summary:
+      'the directory to back up holds no ledger.db (a PostgreSQL log is backed up with pg_dump)',
+  },
+  BACKUP_TARGET_NOT_EMPTY: {
+    http: 409,
+    exit: USAGE,
+    summary: 'the backup or restore target exists and is not an empty directory',
+  },
+  BACKUP_MALFORMED: {
+    http: 400,
+    exit: ISSUES,
+    summary: 'not a backup: no manifest (unfinished), bad format, or a path leaving the directory',
+  },
+  BACKUP_CORRUPT: {
+    http: 400,
+    exit: ISSUES,
+    summary: "a backed-up file is missing or its size or SHA-256 differs from the manifest's",
+  },
   PURGE_RECEIPT_MISMATCH: {
     http: 500,
     exit: ISSUES,

@@ -44,6 +44,8 @@ export type {
 } from './drift-features.js';
 export { openSqliteStore } from './sqlite/sqlite-store.js';
 export type { SqliteStoreOptions } from './sqlite/sqlite-store.js';
+export { backupSqliteFile } from './sqlite/backup.js';
+export type { SqliteBackupResult } from './sqlite/backup.js';
 export { openPostgresStore } from './postgres/postgres-store.js';
 export type { PostgresStoreOptions } from './postgres/postgres-store.js';
 export { sequencerLock } from './postgres/postgres-shared.js';

@@ -226,6 +226,15 @@ export interface LedgerStore extends FeatureStore {
   outcomeUpdates(decisionIds: readonly string[]): Promise<Map<string, OutcomeUpdateRow[]>>;
   /** Bytes the store occupies on disk (for benchmarks and `docket log`). */
   sizeOnDisk(): Promise<number>;
+  // Retention (issue 18): after a purge.
+  /**
+   * Moves what a purge removed out of the store's files where it can: SQLite checkpoints its WAL
+   * into the main file (where `secure_delete` zeroed the freed pages) and truncates it, as erasure
+   * does; true when the checkpoint completed (a reader still on an older snapshot keeps the WAL:
+   * the next one completes it). PostgreSQL: false, nothing done (dead rows stay on disk until
+   * autovacuum, docs/retention.md).
+   */
+  releasePurged(): Promise<boolean>;
   close(): Promise<void>;
 }
 

@@ -129,7 +129,8 @@ export async function* exportRecords(
         id: entry.envelope.id,
         index: entry.index,
         ts: entry.envelope.ts,
-        erased: entry.erased,
+        // docket.export/v1: `erased` means no content is left (erased or purged).
+        erased: entry.erased || entry.purged,
         fields: entry.fields,
         finalOutcome: finalOutcomeOf(entry.fields, events),
         events,

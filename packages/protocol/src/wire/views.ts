@@ -49,6 +49,8 @@ export interface EntryView {
   /** The subject's pseudonym (hex HMAC), or null. */
   readonly subject: string | null;
   readonly erased: boolean;
+  /** A retention purge removed the content (a purge receipt names it); distinct from `erased`. */
+  readonly purged: boolean;
   readonly withheld: boolean;
   readonly content: Record<string, unknown> | null;
 }

@@ -243,7 +243,7 @@ export const getBundle: Handler = async (ctx) => {
   // `all`: every committed field (none once erased: nothing is left to disclose).
   const fields =
     disclose.length === 1 && disclose[0] === 'all'
-      ? entry.erased
+      ? entry.fields === null
         ? []
         : Object.keys(entry.envelope.commitments)
       : disclose;

@@ -43,7 +43,8 @@ export const getEntries: Handler = async (ctx) => {
   const entries = page.map(({ leaf, entry }): LogEntry => ({
     index: entry.index,
     leaf: Buffer.from(leaf).toString('base64'),
-    erased: entry.erased,
+    // Content gone, either way: what the remote audit counts (it checks purge receipts itself).
+    erased: entry.erased || entry.purged,
     fields: entry.fields,
     salts: entry.salts,
   }));

@@ -39,6 +39,7 @@ export function toEntryView(entry: ReadEntry, role: ApiKeyRole): EntryView {
     ts: envelope.ts,
     subject,
     erased: entry.erased,
+    purged: entry.purged,
     withheld,
     content,
   };

@@ -211,8 +211,8 @@ const schemas = {
   EntryView: {
     type: 'object',
     description:
-      'One log entry: its leaf envelope and, for roles that may see it, its content (withheld: the role may not see a subject’s content; erased: the subject’s key is destroyed).',
-    required: ['id', 'index', 'type', 'ts', 'subject', 'erased', 'withheld', 'content'],
+      'One log entry: its leaf envelope and, for roles that may see it, its content (withheld: the role may not see a subject’s content; erased: the subject’s key is destroyed; purged: a retention purge removed the content, a purge receipt names it).',
+    required: ['id', 'index', 'type', 'ts', 'subject', 'erased', 'purged', 'withheld', 'content'],
     properties: {
       id: { type: 'string' },
       index: size,
@@ -220,6 +220,7 @@ const schemas = {
       ts: { type: 'string' },
       subject: { type: ['string', 'null'], description: 'HMAC pseudonym of the subject.' },
       erased: { type: 'boolean' },
+      purged: { type: 'boolean' },
       withheld: { type: 'boolean' },
       content: { type: ['object', 'null'] },
     },

@@ -895,6 +895,12 @@ class PostgresStore implements LedgerStore, SharedLogStore {
     }));
   }
 
+  releasePurged(): Promise<boolean> {
+    // Deleted rows stay in their pages until (auto)vacuum; a VACUUM here would block nothing but
+    // costs a full pass per purge: left to autovacuum (docs/retention.md).
+    return Promise.resolve(false);
+  }
+
   async sizeOnDisk(): Promise<number> {
     const rows = await this.#read<{ bytes: string | null }>(
       'measure size',

@@ -644,6 +644,14 @@ class SqliteStore implements LedgerStore {
     );
   }
 
+  releasePurged(): Promise<boolean> {
+    return this.#call('checkpoint the WAL', () => {
+      // busy = 1: a reader's snapshot still needs the WAL; its old pages stay until the next one.
+      const [result] = this.#db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      return result?.busy === 0;
+    });
+  }
+
   sizeOnDisk(): Promise<number> {
     let total = 0;
     for (const suffix of ['', '-wal', '-shm']) {

@@ -27,7 +27,8 @@ export type ReceiptInput = InclusionProof;
 export type DecisionInput = Pick<
   DecisionView,
   'id' | 'index' | 'ts' | 'subject' | 'erased' | 'content' | 'receipt'
->;
+> &
+  Partial<Pick<DecisionView, 'purged'>>;
 
 /** The leaf envelope (docket leaf, RFC 8785 bytes hashed into the tree). */
 export type EnvelopeInput = LeafEnvelope;
@@ -239,6 +240,22 @@ async function checkLeaf(
       status: 'skip',
       detail:
         'Not possible: the subject was erased, and the content and the salts that open these commitments went with its key. Expected after an erasure; the leaf above still verifies.',
+    });
+    steps.push({
+      name: 'content',
+      status: 'skip',
+      detail: 'Not possible: there is no content left to compare with the leaf.',
+    });
+    return;
+  }
+  // A retention purge (issue 18) removed the content and its salts: nothing can be disclosed.
+  // The server says so (`purged`); docket verify checks the signed purge receipt that names it.
+  if (decision.purged === true && Object.keys(bundle.disclosed).length === 0) {
+    steps.push({
+      name: 'commitments',
+      status: 'skip',
+      detail:
+        'Not possible: a retention purge removed the content and the salts that open these commitments (a signed purge receipt in the log names this leaf). Expected after a purge; the leaf above still verifies.',
     });
     steps.push({
       name: 'content',

@@ -433,6 +433,19 @@ function erasureNotice(view: DecisionView): HTMLElement {
   return box;
 }
 
+/** What a retention purge took away and what it left (issue 18). */
+function purgeNotice(): HTMLElement {
+  const n = notice(
+    'warn',
+    'Content purged: this decision was past its retention period',
+    'A retention policy’s maximum (its legal basis, e.g. GDPR Art. 5(1)(e) storage limitation) ended, so its content and its events’ content were removed. ',
+    'What remains: the log entry, its time and the leaf’s salted commitments, so the proof below still shows that this entry was recorded and never changed. ',
+    'The log holds a signed purge receipt (a docket.purge/v1 entry) naming this leaf’s index and hash; docket verify checks that every purged entry has one.',
+  );
+  n.id = 'purge';
+  return n;
+}
+
 /** Fills the erasure notice's list of erased fields from the bundle's envelope. */
 function showErasedFields(main: HTMLElement, bundle: BundleInput | undefined): void {
   const target = main.querySelector<HTMLElement>('#erasure [data-fields]');
@@ -466,6 +479,7 @@ function renderCheck(
   vkey: string,
   session: Session,
   erased: boolean,
+  purged = false,
 ): void {
   const failed = check.steps.find((s) => s.status === 'fail');
   const headline = failed
@@ -483,7 +497,9 @@ function renderCheck(
           check.steps.find((s) => s.name === 'leaf')?.status === 'pass'
             ? 'The signed log includes this entry and its leaf is unchanged. '
             : 'The signed log includes this entry. ',
-          'Its content was erased with its subject, so it can no longer be compared with the leaf: that is what an erasure does, not a sign of tampering.',
+          purged
+            ? 'Its content was removed by a retention purge (a signed purge receipt in the log names this leaf), so it can no longer be compared with the leaf: that is what a purge does, not a sign of tampering.'
+            : 'Its content was erased with its subject, so it can no longer be compared with the leaf: that is what an erasure does, not a sign of tampering.',
         )
       : check.complete
         ? h(
@@ -591,8 +607,10 @@ async function runCheck(
       ? 'intact'
       : view.erased
         ? 'erased'
-        : 'partial';
-  renderCheck(panel, check, vkey, session, view.erased);
+        : view.purged
+          ? 'purged'
+          : 'partial';
+  renderCheck(panel, check, vkey, session, view.erased || view.purged, view.purged);
   if (
     check.ok &&
     check.checkpoint !== undefined &&
@@ -640,14 +658,15 @@ function exportBox(ctx: PageContext, view: DecisionView): HTMLElement {
       try {
         const committed = Object.keys(view.content ?? {});
         // Nothing is left to disclose once erased: the bundle is the proof only.
-        const wanted = view.erased
-          ? ''
-          : select.value === 'all'
-            ? 'all'
-            : select.value
-                .split(',')
-                .filter((f) => f !== '' && committed.includes(f))
-                .join(',');
+        const wanted =
+          view.erased || view.purged
+            ? ''
+            : select.value === 'all'
+              ? 'all'
+              : select.value
+                  .split(',')
+                  .filter((f) => f !== '' && committed.includes(f))
+                  .join(',');
         const bundle = await get<unknown>(
           session,
           `/v1/decisions/${encodeURIComponent(view.id)}/bundle?disclose=${encodeURIComponent(wanted)}`,
@@ -684,14 +703,14 @@ function exportBox(ctx: PageContext, view: DecisionView): HTMLElement {
       { class: 'muted small' },
       'A file anyone can check offline with the log’s public key. The export is recorded in the access log.',
     ),
-    view.erased
+    view.erased || view.purged
       ? h(
           'p',
           { class: 'small' },
-          'The content was erased, so the bundle is the proof only: the leaf, its inclusion proof and the signed checkpoint. It shows that this entry was recorded and never changed, not what it said.',
+          'The content was erased or purged, so the bundle is the proof only: the leaf, its inclusion proof and the signed checkpoint. It shows that this entry was recorded and never changed, not what it said.',
         )
       : h('label', { for: 'disclose' }, 'Disclose'),
-    ...(view.erased ? [] : [select]),
+    ...(view.erased || view.purged ? [] : [select]),
     button,
     status,
   );
@@ -781,9 +800,11 @@ export async function decisionPage(ctx: PageContext, id: string): Promise<void> 
       { tabindex: '-1' },
       view.erased
         ? 'Erased decision'
-        : view.withheld
-          ? 'Decision (content withheld)'
-          : (goal ?? `Decision #${formatCount(view.index)}`),
+        : view.purged
+          ? 'Purged decision'
+          : view.withheld
+            ? 'Decision (content withheld)'
+            : (goal ?? `Decision #${formatCount(view.index)}`),
     ),
     h(
       'p',
@@ -809,6 +830,7 @@ export async function decisionPage(ctx: PageContext, id: string): Promise<void> 
 
   const body: Child[] = [];
   if (view.erased) body.push(erasureNotice(view));
+  else if (view.purged) body.push(purgeNotice());
   else if (view.withheld) {
     body.push(
       notice(
