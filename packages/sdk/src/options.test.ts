@@ -30,6 +30,20 @@ test('defaults and env twins', () => {
   assert.match(r.producerId, /^[A-Za-z0-9._-]+-\d+-[0-9a-f]{6}$/);
 });
 
+test('a string option read from a possibly unset variable type-checks and falls back to its env twin', () => {
+  // Compiled with exactOptionalPropertyTypes: `apiKey: process.env.X` must be accepted as written.
+  const unset: Record<string, string | undefined> = {};
+  const r = resolveOptions({
+    url: unset['DOCKET_URL_OVERRIDE'],
+    apiKey: unset['DOCKET_API_KEY_OVERRIDE'],
+    spoolDir: unset['DOCKET_SPOOL_OVERRIDE'],
+    env: { DOCKET_URL: 'http://h:1', DOCKET_API_KEY: KEY },
+  });
+  assert.equal(r.url, 'http://h:1');
+  assert.equal(r.apiKey, KEY);
+  assert.equal(r.spoolDir, undefined);
+});
+
 test('explicit options win over env', () => {
   const r = resolveOptions({
     url: 'https://x',

@@ -17,26 +17,26 @@ import type { Transport } from './transport/transport.js';
  */
 export interface DocketOptions {
   /** Server URL (`DOCKET_URL`). Required in remote mode unless `transport` is given. */
-  readonly url?: string;
+  readonly url?: string | undefined;
   /** Ingest key, `dk_…` (`DOCKET_API_KEY`). */
-  readonly apiKey?: string;
+  readonly apiKey?: string | undefined;
   /**
    * PEM file of the CA(s) to trust for an `https:` url (`DOCKET_CA_FILE`), for a server whose
    * certificate is not signed by a public CA; default Node's bundled roots. Read once, here.
    */
-  readonly caFile?: string;
+  readonly caFile?: string | undefined;
   /** Key used by `receipt()` to read proofs (`DOCKET_READ_KEY`); default `apiKey`. */
-  readonly readKey?: string;
+  readonly readKey?: string | undefined;
   /**
    * Local mode (`DOCKET_DATA_DIR`), when there is no `url`: an embedded ledger in this data
    * directory, run in a worker thread (hashing, signing and storage off the caller's path).
    * Needs `@docket/ledger` installed beside the SDK. With `url` it is ignored.
    */
-  readonly dataDir?: string;
+  readonly dataDir?: string | undefined;
   /** Directory of the on-disk spool (`DOCKET_SPOOL_DIR`); without it nothing goes to disk. */
-  readonly spoolDir?: string;
+  readonly spoolDir?: string | undefined;
   /** Producer id (`DOCKET_PRODUCER_ID`); default `${hostname}-${pid}-${random}`. */
-  readonly producerId?: string;
+  readonly producerId?: string | undefined;
   /** Records held in memory before new ones are dropped and counted (`DOCKET_MAX_QUEUE`, 10000). */
   readonly maxQueue?: number;
   /** Records per batch, 1–1000 (`DOCKET_MAX_BATCH`, 500). */
