@@ -485,7 +485,7 @@ function snapshot(
     // strict I-JSON profile refuses them).
     let head = given === undefined ? `{"id":${JSON.stringify(id)},` : '{';
     if (schema === undefined) head += `"schema":"${DECISION_SCHEMA_V1}",`;
-    if (ts === undefined) head += `"ts":"${new Date().toISOString()}",`;
+    if (ts === undefined) head += `"ts":"${isoNow()}",`;
     if (span !== undefined) {
       head += `"correlation":{"traceId":"${span.traceId}","spanId":"${span.spanId}"},`;
     }
@@ -497,8 +497,25 @@ function snapshot(
     ...decision,
     id,
     schema: DECISION_SCHEMA_V1,
-    ts: decision.ts ?? new Date().toISOString(),
+    ts: decision.ts ?? isoNow(),
     producer: undefined,
     ...(span === undefined ? {} : { correlation: { ...span, ...decision.correlation } }),
   });
+}
+
+let lastIsoMs = Number.NaN;
+let lastIso = '';
+
+/**
+ * `new Date().toISOString()`, made once per millisecond: captures in the same millisecond share
+ * the string (the timestamp has millisecond resolution anyway), which keeps a `Date` and its
+ * formatting off most captures.
+ */
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== lastIsoMs) {
+    lastIsoMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }
