@@ -10,10 +10,9 @@ import { after, before, describe, test } from 'node:test';
 import PDFDocument from 'pdfkit';
 import { PDFDict, PDFDocument as PdfEditor, PDFName } from 'pdf-lib';
 import type { PDFArray } from 'pdf-lib';
-import { openLedger } from '@docket/ledger';
-import { createUuidV7, sampleDecision } from '@docket/protocol';
 import { repoRoot } from '../support/vectors.js';
 import { tempDir } from '../support/ledger-fixture.js';
+import { seedReportLog } from '../support/report-log.js';
 
 const bin = join(repoRoot, 'packages', 'cli', 'bin', 'docket.js');
 
@@ -48,23 +47,7 @@ describe('docket report --format pdf', () => {
   let vkey = '';
 
   before(async () => {
-    const ledger = await openLedger({ dataDir: data, create: true, flushIntervalMs: 5 });
-    const decision = (subject: string, seq: number) =>
-      sampleDecision({
-        id: createUuidV7(),
-        ts: new Date().toISOString(),
-        subject: { id: subject, type: 'loan_applicant' },
-        producer: { id: 'worker', seq },
-      });
-    const first = await ledger.append(decision('app-1', 0));
-    await ledger.append(decision('app-2', 1));
-    await ledger.append(decision('app-1', 3)); // seq 2 is missing: a gap
-    await ledger.appendEvent(first.id, {
-      fields: { kind: 'override', actor: 'underwriter:k.ito', reason: 'manual review' },
-    });
-    await ledger.erase('app-2', 'request #12');
-    vkey = ledger.vkey;
-    await ledger.close();
+    vkey = await seedReportLog(data);
   });
   after(() => {
     tmp.cleanup();
